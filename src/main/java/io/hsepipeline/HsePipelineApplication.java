@@ -1,0 +1,12 @@
+package io.hsepipeline;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class HsePipelineApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HsePipelineApplication.class, args);
+    }
+}
