@@ -1,0 +1,167 @@
+package io.hsepipeline.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.hsepipeline.pdf.PdfCheck;
+import io.hsepipeline.pdf.PdfInspector;
+import io.hsepipeline.share.PipelineSettings.WatchedFolder;
+import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.status.DocumentState;
+import io.hsepipeline.status.StatusRecord;
+
+/**
+ * The steps of the intake routes (routes/10-intake.camel.yaml): judge a file, set it aside with a reason,
+ * or take it into {@code processing/} so that it can be published, and remember what was published.
+ */
+@Component("intake")
+public class IntakeService {
+
+    public static final String STAGE = "intake";
+    static final String RECEIVED_SUFFIX = ".received.json";
+    static final String PUBLISHED_SUFFIX = ".published";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
+
+    private final PdfInspector inspector;
+    private final ShareFolders share;
+    private final DocumentLedger ledger;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    public IntakeService(PdfInspector inspector, ShareFolders share, DocumentLedger ledger) {
+        this.inspector = inspector;
+        this.share = share;
+        this.ledger = ledger;
+    }
+
+    public IntakeVerdict inspect(String absolutePath, String watchedFolder) {
+        Path path = Path.of(absolutePath);
+        PdfCheck check = inspector.inspect(path);
+        LedgerEntry first = null;
+        if (check.accepted()) {
+            first = ledger.find(check.documentId()).orElse(null);
+            if (first == null && Files.exists(share.processingPdf(check.documentId()))) {
+                first = readReceived(check.documentId())
+                        .map(doc -> new LedgerEntry(doc.documentId(), doc.fileName(), doc.watchedFolder(), doc.receivedAt()))
+                        .orElse(new LedgerEntry(check.documentId(), null, null, null));
+            }
+        }
+        return new IntakeVerdict(path, watchedFolder, check, first);
+    }
+
+    public void setAsideRejected(IntakeVerdict verdict) {
+        PdfCheck.Rejection rejection = verdict.check().rejection();
+        Path moved = share.moveInto(verdict.file(), ShareFolders.ERROR);
+        Map<String, Object> sidecar = new LinkedHashMap<>();
+        sidecar.put("stage", STAGE);
+        sidecar.put("reason", rejection.reason());
+        sidecar.put("detail", rejection.detail());
+        sidecar.put("time", Instant.now().toString());
+        sidecar.put("action", rejection.action());
+        sidecar.put("fileName", verdict.getFileName());
+        sidecar.put("watchedFolder", verdict.watchedFolder());
+        if (verdict.getDocumentId() != null) {
+            sidecar.put("documentId", verdict.getDocumentId());
+        }
+        share.writeSidecar(moved, ".error.json", sidecar);
+        LOG.warn("Rejected {} from {}: {} ({}) -> {}", verdict.getFileName(), verdict.watchedFolder(),
+                rejection.reason(), rejection.detail(), moved);
+    }
+
+    public void setAsideDuplicate(IntakeVerdict verdict) {
+        LedgerEntry first = verdict.first();
+        Path moved = share.moveInto(verdict.file(), ShareFolders.DUPLICATE);
+        Map<String, Object> sidecar = new LinkedHashMap<>();
+        sidecar.put("stage", STAGE);
+        sidecar.put("reason", "duplicate");
+        sidecar.put("detail", "The same bytes arrived before as " + describe(first) + ".");
+        sidecar.put("time", Instant.now().toString());
+        sidecar.put("action", "Nothing to do: the document is processed once, from the first file. "
+                + "Its state is on hse.documents.status under its document id.");
+        sidecar.put("fileName", verdict.getFileName());
+        sidecar.put("watchedFolder", verdict.watchedFolder());
+        sidecar.put("documentId", verdict.getDocumentId());
+        sidecar.put("first", first);
+        share.writeSidecar(moved, ".duplicate.json", sidecar);
+        LOG.info("Duplicate {} from {} set aside: document {} came first as {}", verdict.getFileName(),
+                verdict.watchedFolder(), verdict.getDocumentId(), describe(first));
+    }
+
+    /**
+     * Takes an accepted file into {@code processing/<documentId>.pdf}. Its received record is written first,
+     * so that a crash after the move leaves everything needed to publish it on the next start.
+     */
+    public Publication accept(IntakeVerdict verdict) {
+        String documentId = verdict.getDocumentId();
+        List<String> eerCodes = share.watchedFolder(verdict.watchedFolder()).map(WatchedFolder::eerCodes).orElse(List.of());
+        ReceivedDocument document = new ReceivedDocument(documentId, verdict.getFileName(), verdict.watchedFolder(),
+                verdict.check().size(), documentId, Instant.now().toString(), eerCodes);
+        inFlight.add(documentId);
+        try {
+            share.writeJson(receivedFile(documentId), document);
+            share.moveTo(verdict.file(), share.processingPdf(documentId));
+            ledger.record(new LedgerEntry(documentId, document.fileName(), document.watchedFolder(), document.receivedAt()));
+        } catch (RuntimeException e) {
+            settled(documentId);
+            throw e;
+        }
+        LOG.info("Accepted {} from {} as document {} ({} bytes, {} pages)", document.fileName(),
+                document.watchedFolder(), documentId, document.size(), verdict.check().pages());
+        return new Publication(document, true, true);
+    }
+
+    public StatusRecord receivedStatus(ReceivedDocument document) {
+        return new StatusRecord(document.documentId(), DocumentState.RECEIVED, STAGE, document.fileName(),
+                document.watchedFolder(), document.receivedAt(), null, null);
+    }
+
+    /** Marks a document's intake records as acknowledged by Kafka. */
+    public void published(String documentId) {
+        try {
+            Files.writeString(share.folder(ShareFolders.PROCESSING).resolve(documentId + PUBLISHED_SUFFIX), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not mark " + documentId + " as published", e);
+        }
+    }
+
+    /** Publishing ended, well or not: from now on the recovery route may pick the document up if unmarked. */
+    public void settled(String documentId) {
+        inFlight.remove(documentId);
+    }
+
+    /** A crash can leave a document here between its move and its publication; those are not in flight. */
+    boolean isInFlight(String documentId) {
+        return inFlight.contains(documentId);
+    }
+
+    Path receivedFile(String documentId) {
+        return share.folder(ShareFolders.PROCESSING).resolve(documentId + RECEIVED_SUFFIX);
+    }
+
+    Optional<ReceivedDocument> readReceived(String documentId) {
+        Path file = receivedFile(documentId);
+        return Files.exists(file) ? Optional.of(share.readJson(file, ReceivedDocument.class))
+                : Optional.empty();
+    }
+
+    private static String describe(LedgerEntry first) {
+        if (first.fileName() == null) {
+            return "document " + first.documentId();
+        }
+        return "'" + first.fileName() + "' in " + first.watchedFolder() + " at " + first.receivedAt()
+                + " (document " + first.documentId() + ")";
+    }
+}

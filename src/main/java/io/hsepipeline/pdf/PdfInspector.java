@@ -1,0 +1,128 @@
+package io.hsepipeline.pdf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.springframework.stereotype.Component;
+
+import io.hsepipeline.pdf.PdfCheck.Rejection;
+import io.hsepipeline.share.PipelineSettings;
+
+/**
+ * Judges a file by its content, never its name: a PDF is accepted when it is within the size limit, starts
+ * with a PDF header, opens with PDFBox without a user password and has at least one page.
+ */
+@Component
+public class PdfInspector {
+
+    private static final byte[] PDF_MAGIC = "%PDF-".getBytes();
+    // PDF readers accept the header anywhere in the first kilobyte; so does this check
+    private static final int HEADER_WINDOW = 1024;
+
+    private final long maxBytes;
+
+    public PdfInspector(PipelineSettings settings) {
+        this.maxBytes = settings.intake().maxFileSize().toBytes();
+    }
+
+    public PdfCheck inspect(Path file) {
+        long size;
+        String documentId;
+        byte[] head;
+        try {
+            size = Files.size(file);
+            if (size == 0) {
+                return refuse(null, 0, "empty", "The file has no content (0 bytes).",
+                        "Check that the upload or copy finished, then drop the complete file again.");
+            }
+            if (size > maxBytes) {
+                return refuse(null, size, "too-large",
+                        "The file has " + size + " bytes; the limit is " + maxBytes + " bytes.",
+                        "Split or compress the PDF below the limit, or ask an operator to raise HSE_MAX_FILE_SIZE.");
+            }
+            head = readHead(file);
+            documentId = sha256(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("The file disappeared while it was being read: " + file, e);
+        } catch (IOException e) {
+            return refuse(null, 0, "unreadable", "The file could not be read: " + describe(e),
+                    "Check the file's permissions on the share and drop it again.");
+        }
+        if (indexOf(head, PDF_MAGIC) < 0) {
+            return refuse(documentId, size, "not-a-pdf", "The content does not start with a PDF header (%PDF-).",
+                    "Export or print the document as PDF and drop the PDF instead.");
+        }
+        try (PDDocument pdf = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
+                IOUtils.createTempFileOnlyStreamCache())) {
+            int pages = pdf.getNumberOfPages();
+            if (pages < 1) {
+                return refuse(documentId, size, "no-pages", "The PDF opens but has no pages.",
+                        "Export the document again and check that it shows at least one page.");
+            }
+            return new PdfCheck(documentId, size, pages, null);
+        } catch (InvalidPasswordException e) {
+            return refuse(documentId, size, "password-protected", "The PDF needs a password to open.",
+                    "Remove the password (save an unprotected copy) and drop that copy.");
+        } catch (IOException | RuntimeException e) {
+            return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e),
+                    "Open it in a PDF viewer; if it fails there too, get a new copy from the sender.");
+        }
+    }
+
+    private static PdfCheck refuse(String documentId, long size, String reason, String detail, String action) {
+        return new PdfCheck(documentId, size, 0, new Rejection(reason, detail, action));
+    }
+
+    private static byte[] readHead(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(HEADER_WINDOW);
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("The JVM has no SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

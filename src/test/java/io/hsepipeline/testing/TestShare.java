@@ -1,0 +1,69 @@
+package io.hsepipeline.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A share folder and topic names of one test class's own, wired into the application under test, and
+ * the way a share client drops a file: written elsewhere, then moved in.
+ */
+public final class TestShare {
+
+    private final Path root;
+    private final String topicSuffix;
+
+    public TestShare(Path root) {
+        this.root = root;
+        this.topicSuffix = "." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public void register(DynamicPropertyRegistry registry) {
+        registry.add("hse.share-dir", root::toString);
+        registry.add("hse.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+        registry.add("hse.topics.received", this::receivedTopic);
+        registry.add("hse.topics.status", this::statusTopic);
+        registry.add("hse.topics.ledger", () -> "hse.intake.ledger" + topicSuffix);
+        registry.add("hse.intake.settle-millis", () -> "1000");
+        registry.add("hse.intake.poll-millis", () -> "200");
+        registry.add("server.port", () -> "0");
+        registry.add("management.server.port", () -> "0");
+    }
+
+    public String receivedTopic() {
+        return "hse.documents.received" + topicSuffix;
+    }
+
+    public String statusTopic() {
+        return "hse.documents.status" + topicSuffix;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path folder(String name) {
+        return root.resolve(name);
+    }
+
+    /** Writes the bytes beside the share and moves them into the folder, as a share client does. */
+    public Path drop(String folder, String fileName, byte[] bytes) {
+        try {
+            Path staging = Files.createDirectories(root.resolveSibling(root.getFileName() + "-staging"));
+            Path written = Files.write(staging.resolve(fileName), bytes);
+            Path target = Files.createDirectories(folder(folder)).resolve(fileName);
+            return Files.move(written, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String uniqueName(String stem) {
+        return stem + "-" + UUID.randomUUID().toString().substring(0, 8) + ".pdf";
+    }
+}
