@@ -1,0 +1,97 @@
+package io.hsepipeline.sandbox.fault;
+
+import io.hsepipeline.sandbox.ratelimit.ResetHeaderFormat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The knobs of one service: latency with jitter, shares of 5xx answers and of requests never answered,
+ * the request budget per client, the reset header format, and a 429 storm lasting stormSeconds.
+ */
+public record ServiceFaults(long latencyMillis, long jitterMillis, double errorRate, double timeoutRate,
+                            int rateLimit, int rateWindowSeconds, ResetHeaderFormat resetHeaderFormat,
+                            long stormSeconds) {
+
+    /** Knob names as they appear in POST /_sandbox/faults and, upper-cased with underscores, in SANDBOX_* settings. */
+    public static final List<String> KNOBS = List.of("latencyMs", "jitterMs", "errorRate", "timeoutRate",
+            "rateLimit", "rateWindowSeconds", "resetHeaderFormat", "stormSeconds");
+
+    public ServiceFaults {
+        if (latencyMillis < 0 || jitterMillis < 0 || rateLimit < 0 || rateWindowSeconds < 1 || stormSeconds < 0) {
+            throw new IllegalArgumentException("latency, jitter, rate limit and storm must be >= 0, window >= 1 s");
+        }
+        if (errorRate < 0 || errorRate > 1 || timeoutRate < 0 || timeoutRate > 1) {
+            throw new IllegalArgumentException("errorRate and timeoutRate are shares between 0 and 1");
+        }
+    }
+
+    public static ServiceFaults none() {
+        return new ServiceFaults(0, 0, 0, 0, 0, 60, ResetHeaderFormat.SECONDS, 0);
+    }
+
+    public ServiceFaults withLatency(long millis, long jitter) {
+        return new ServiceFaults(millis, jitter, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, stormSeconds);
+    }
+
+    public ServiceFaults withErrorRate(double share) {
+        return new ServiceFaults(latencyMillis, jitterMillis, share, timeoutRate, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, stormSeconds);
+    }
+
+    public ServiceFaults withTimeoutRate(double share) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, share, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, stormSeconds);
+    }
+
+    /** A budget of limit requests per client per window; limit 0 switches rate limiting off. */
+    public ServiceFaults withRateLimit(int limit, int windowSeconds) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, limit, windowSeconds,
+                resetHeaderFormat, stormSeconds);
+    }
+
+    public ServiceFaults withResetHeaderFormat(ResetHeaderFormat format) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
+                format, stormSeconds);
+    }
+
+    public ServiceFaults withStormSeconds(long seconds) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, seconds);
+    }
+
+    /** Sets one knob by name from its text form, as settings and the faults endpoint give it. */
+    public ServiceFaults with(String knob, String value) {
+        String v = value.trim();
+        try {
+            return switch (knob) {
+                case "latencyMs" -> withLatency(Long.parseLong(v), jitterMillis);
+                case "jitterMs" -> withLatency(latencyMillis, Long.parseLong(v));
+                case "errorRate" -> withErrorRate(Double.parseDouble(v));
+                case "timeoutRate" -> withTimeoutRate(Double.parseDouble(v));
+                case "rateLimit" -> withRateLimit(Integer.parseInt(v), rateWindowSeconds);
+                case "rateWindowSeconds" -> withRateLimit(rateLimit, Integer.parseInt(v));
+                case "resetHeaderFormat" -> withResetHeaderFormat(ResetHeaderFormat.parse(v));
+                case "stormSeconds" -> withStormSeconds(Long.parseLong(v));
+                default -> throw new IllegalArgumentException("unknown knob '" + knob + "', known: " + KNOBS);
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("knob '" + knob + "' needs a number, got '" + value + "'");
+        }
+    }
+
+    public Map<String, Object> describe() {
+        Map<String, Object> knobs = new LinkedHashMap<>();
+        knobs.put("latencyMs", latencyMillis);
+        knobs.put("jitterMs", jitterMillis);
+        knobs.put("errorRate", errorRate);
+        knobs.put("timeoutRate", timeoutRate);
+        knobs.put("rateLimit", rateLimit);
+        knobs.put("rateWindowSeconds", rateWindowSeconds);
+        knobs.put("resetHeaderFormat", resetHeaderFormat.label());
+        knobs.put("stormSeconds", stormSeconds);
+        return knobs;
+    }
+}
