@@ -69,6 +69,10 @@ final class SandboxClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))));
     }
 
+    Reply postEmpty(String path, String bearer) {
+        return send(auth(request(path), bearer).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     Reply postBytes(String path, String bearer, String contentType, byte[] body) {
         return send(auth(request(path), bearer).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
