@@ -34,6 +34,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts all four stand-ins; returns once every port listens. */
     public static Sandbox start(SandboxSettings settings) {
+        // The JDK server writes headers and body separately; with Nagle on, each answer waits for a delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         quietValidatorLogging();
         RuntimeKnobs knobs = new RuntimeKnobs(settings);
         AtomicInteger threads = new AtomicInteger();
