@@ -1,7 +1,10 @@
 package io.hsepipeline.dev;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +33,8 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static LocalKafka start(Path logDir, int port, int controllerPort) throws Exception {
+        requireFree(port);
+        requireFree(controllerPort);
         Files.createDirectories(logDir);
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -46,6 +51,8 @@ public final class LocalKafka implements AutoCloseable {
         props.put("transaction.state.log.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.partitions", "3");
+        // a single node has no one to hand its partitions to; controlled shutdown would wait minutes for nothing
+        props.put("controlled.shutdown.enable", "false");
         format(logDir);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         server.startup();
@@ -65,6 +72,16 @@ public final class LocalKafka implements AutoCloseable {
                 .setControllerListenerName("CONTROLLER")
                 .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
                 .run();
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " is in use, so the embedded Kafka broker cannot start. "
+                    + "Is another `make run` still running? Stop it, or set KAFKA_BOOTSTRAP_SERVERS to use a broker "
+                    + "that is already running.");
+        }
     }
 
     public String bootstrapServers() {

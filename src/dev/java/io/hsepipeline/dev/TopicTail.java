@@ -33,6 +33,8 @@ public final class TopicTail {
             System.err.println("usage: TopicTail <topic>");
             System.exit(2);
         }
+        // records go to standard output; the clients' chatter must not
+        DevLogging.quiet(org.slf4j.Logger.ROOT_LOGGER_NAME);
         String topic = args[0];
         String servers = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         Properties props = new Properties();
