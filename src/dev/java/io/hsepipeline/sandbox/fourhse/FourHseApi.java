@@ -76,9 +76,9 @@ public final class FourHseApi implements ServiceApi {
     public Routes routes() {
         return new Routes()
                 .post(TOKEN_PATH, this::token)
-                .post("/v2/project/index", authenticated(r -> IndexQuery.answer(bodyOrEmpty(r), projects, PROJECT_ATTRIBUTES)))
-                .post("/v2/person/index", authenticated(r -> IndexQuery.answer(bodyOrEmpty(r), List.of(), PERSON_ATTRIBUTES)))
-                .post("/v2/certificate/index", authenticated(r -> IndexQuery.answer(bodyOrEmpty(r),
+                .post("/v2/project/index", authenticated(r -> IndexQuery.answer(r.jsonOrEmpty(), projects, PROJECT_ATTRIBUTES)))
+                .post("/v2/person/index", authenticated(r -> IndexQuery.answer(r.jsonOrEmpty(), List.of(), PERSON_ATTRIBUTES)))
+                .post("/v2/certificate/index", authenticated(r -> IndexQuery.answer(r.jsonOrEmpty(),
                         certificates.all(), CERTIFICATE_ATTRIBUTES)))
                 .post("/v2/certificate/create", authenticated(this::createCertificate))
                 .get("/v2/certificate/view/{id}", authenticated(this::viewCertificate))
@@ -262,9 +262,6 @@ public final class FourHseApi implements ServiceApi {
         };
     }
 
-    private static JsonNode bodyOrEmpty(ApiRequest request) {
-        return request.body().length == 0 ? SandboxJson.object() : request.json();
-    }
 
     private static ApiResponse oauthError(int status, String error, String description) {
         return ApiResponse.json(status, SandboxJson.object().put("error", error).put("error_description", description));

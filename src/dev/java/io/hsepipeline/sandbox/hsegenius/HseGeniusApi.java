@@ -247,7 +247,7 @@ public final class HseGeniusApi implements ServiceApi {
     }
 
     private ApiResponse validateConstraint(ApiRequest request) {
-        RecordFilter filter = RecordFilter.fromBody(bodyOrEmpty(request));
+        RecordFilter filter = RecordFilter.fromBody(request.jsonOrEmpty());
         ArrayNode results = SandboxJson.array();
         boolean all = true;
         for (ObjectNode record : parsed.all()) {
@@ -276,7 +276,7 @@ public final class HseGeniusApi implements ServiceApi {
 
     /** Moves the selected parsed records to HP Finder; refuses all of them if any has no EER code. */
     private ApiResponse validate(ApiRequest request) {
-        RecordFilter filter = RecordFilter.fromBody(bodyOrEmpty(request));
+        RecordFilter filter = RecordFilter.fromBody(request.jsonOrEmpty());
         List<ObjectNode> selected = parsed.all().stream().filter(filter).toList();
         List<Integer> withoutEer = selected.stream().filter(r -> r.path("eer_codes").isEmpty())
                 .map(r -> r.path("id").asInt()).toList();
@@ -302,14 +302,12 @@ public final class HseGeniusApi implements ServiceApi {
             parsed.remove(id);
             ids.add(record.path("id").asInt());
         }
-        ObjectNode body = SandboxJson.object().put("validated", ids.size());
-        body.set("ids", SandboxJson.tree(ids));
-        return ApiResponse.json(200, body);
+        return counted("validated", ids);
     }
 
     private ApiResponse proceed(ApiRequest request) {
         List<String> codes = RecordFilter.split(request.queryParam("eer_codes"));
-        String language = bodyOrEmpty(request).path("language").asText("en");
+        String language = request.jsonOrEmpty().path("language").asText("en");
         List<Integer> ids = new ArrayList<>();
         for (ObjectNode record : validated.all()) {
             boolean matches = false;
@@ -325,9 +323,7 @@ public final class HseGeniusApi implements ServiceApi {
                 ids.add(record.path("id").asInt());
             }
         }
-        ObjectNode body = SandboxJson.object().put("processed", ids.size());
-        body.set("ids", SandboxJson.tree(ids));
-        return ApiResponse.json(200, body);
+        return counted("processed", ids);
     }
 
     /** Assigns the selected records, parsed or already in History, to a customer. */
@@ -359,9 +355,14 @@ public final class HseGeniusApi implements ServiceApi {
                 ids.add(record.path("id").asInt());
             }
         }
-        ObjectNode result = SandboxJson.object().put("sent", ids.size()).put("customer", customer);
-        result.set("ids", SandboxJson.tree(ids));
-        return ApiResponse.json(200, result);
+        return counted("sent", ids);
+    }
+
+    /** Bulk actions answer how many records they moved and which. */
+    private static ApiResponse counted(String what, List<Integer> ids) {
+        ObjectNode body = SandboxJson.object().put(what, ids.size());
+        body.set("ids", SandboxJson.tree(ids));
+        return ApiResponse.json(200, body);
     }
 
     private ApiResponse hazardProperties(ApiRequest request) {
@@ -416,9 +417,6 @@ public final class HseGeniusApi implements ServiceApi {
         return false;
     }
 
-    private static JsonNode bodyOrEmpty(ApiRequest request) {
-        return request.body().length == 0 ? SandboxJson.object() : request.json();
-    }
 
     private RouteHandler authenticated(RouteHandler handler) {
         return request -> {

@@ -123,6 +123,11 @@ public final class ApiRequest {
         return SandboxJson.read(body);
     }
 
+    /** The JSON body, or an empty object when there is no body (bodies that only carry optional filters). */
+    public JsonNode jsonOrEmpty() {
+        return body.length == 0 ? SandboxJson.object() : json();
+    }
+
     public String text() {
         return new String(body, StandardCharsets.UTF_8);
     }

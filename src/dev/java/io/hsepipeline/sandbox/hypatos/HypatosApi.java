@@ -200,7 +200,7 @@ public final class HypatosApi implements ServiceApi {
     }
 
     private ApiResponse reject(ApiRequest request) {
-        return feedback(request, "rejected", "reject", request.body().length == 0 ? SandboxJson.object() : request.json());
+        return feedback(request, "rejected", "reject", request.jsonOrEmpty());
     }
 
     /** Transfer and reject are accepted once processing is over; both are recorded for inspection. */
