@@ -1,14 +1,11 @@
 package io.hsepipeline.intake;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.pdf.PdfCheck;
 import io.hsepipeline.pdf.PdfInspector;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
@@ -31,20 +29,24 @@ import io.hsepipeline.status.StatusRecord;
 public class IntakeService {
 
     public static final String STAGE = "intake";
-    static final String RECEIVED_SUFFIX = ".received.json";
-    static final String PUBLISHED_SUFFIX = ".published";
+    /** Journal entry: the received record, written before the move to processing/. */
+    public static final String RECEIVED = "received";
+    /** Journal entry: Kafka acknowledged the received and status records. */
+    static final String PUBLISHED = "published";
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
 
     private final PdfInspector inspector;
     private final ShareFolders share;
     private final DocumentLedger ledger;
+    private final DocumentJournal journal;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-    public IntakeService(PdfInspector inspector, ShareFolders share, DocumentLedger ledger) {
+    public IntakeService(PdfInspector inspector, ShareFolders share, DocumentLedger ledger, DocumentJournal journal) {
         this.inspector = inspector;
         this.share = share;
         this.ledger = ledger;
+        this.journal = journal;
     }
 
     public IntakeVerdict inspect(String absolutePath, String watchedFolder) {
@@ -54,7 +56,7 @@ public class IntakeService {
         if (check.accepted()) {
             first = ledger.find(check.documentId()).orElse(null);
             if (first == null && Files.exists(share.processingPdf(check.documentId()))) {
-                first = readReceived(check.documentId())
+                first = journal.read(check.documentId(), RECEIVED, ReceivedDocument.class)
                         .map(doc -> new LedgerEntry(doc.documentId(), doc.fileName(), doc.watchedFolder(), doc.receivedAt()))
                         .orElse(new LedgerEntry(check.documentId(), null, null, null));
             }
@@ -111,7 +113,7 @@ public class IntakeService {
                 verdict.check().size(), documentId, Instant.now().toString(), eerCodes);
         inFlight.add(documentId);
         try {
-            share.writeJson(receivedFile(documentId), document);
+            journal.write(documentId, RECEIVED, document);
             share.moveTo(verdict.file(), share.processingPdf(documentId));
             ledger.record(new LedgerEntry(documentId, document.fileName(), document.watchedFolder(), document.receivedAt()));
         } catch (RuntimeException e) {
@@ -130,11 +132,7 @@ public class IntakeService {
 
     /** Marks a document's intake records as acknowledged by Kafka. */
     public void published(String documentId) {
-        try {
-            Files.writeString(share.folder(ShareFolders.PROCESSING).resolve(documentId + PUBLISHED_SUFFIX), "");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not mark " + documentId + " as published", e);
-        }
+        journal.write(documentId, PUBLISHED, Map.of("at", Instant.now().toString()));
     }
 
     /** Publishing ended, well or not: from now on the recovery route may pick the document up if unmarked. */
@@ -145,16 +143,6 @@ public class IntakeService {
     /** A crash can leave a document here between its move and its publication; those are not in flight. */
     boolean isInFlight(String documentId) {
         return inFlight.contains(documentId);
-    }
-
-    Path receivedFile(String documentId) {
-        return share.folder(ShareFolders.PROCESSING).resolve(documentId + RECEIVED_SUFFIX);
-    }
-
-    Optional<ReceivedDocument> readReceived(String documentId) {
-        Path file = receivedFile(documentId);
-        return Files.exists(file) ? Optional.of(share.readJson(file, ReceivedDocument.class))
-                : Optional.empty();
     }
 
     private static String describe(LedgerEntry first) {

@@ -1,6 +1,7 @@
 package io.hsepipeline.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -93,10 +94,14 @@ public class KafkaClients {
                 return;
             }
             Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            List<NewTopic> wanted = List.of(
+            List<NewTopic> wanted = new ArrayList<>(List.of(
                     topic(topics.received(), Map.of()),
                     topic(topics.status(), compacted),
-                    topic(topics.ledger(), compacted));
+                    topic(topics.ledger(), compacted),
+                    topic(topics.extracted(), Map.of()),
+                    topic(topics.uploaded(), Map.of()),
+                    topic(topics.validated(), Map.of())));
+            topics.deadLetterStages().forEach(stage -> wanted.add(topic(topics.deadLetter(stage), Map.of())));
             try (Admin admin = admin()) {
                 for (NewTopic topic : wanted) {
                     create(admin, topic);

@@ -19,7 +19,20 @@ public record PipelineSettings(Path shareDir, Intake intake, Topics topics, Kafk
     public record Intake(DataSize maxFileSize, long settleMillis, long pollMillis, Duration recoveryInterval) {
     }
 
-    public record Topics(String received, String status, String ledger, int partitions, short replicationFactor) {
+    /**
+     * @param deadLetterPrefix dead letters of stage X go to deadLetterPrefix + X
+     * @param deadLetterStages the stages that have a dead-letter topic
+     */
+    public record Topics(String received, String status, String ledger, String extracted, String uploaded,
+                         String validated, String deadLetterPrefix, List<String> deadLetterStages,
+                         int partitions, short replicationFactor) {
+        public Topics {
+            deadLetterStages = deadLetterStages == null ? List.of() : List.copyOf(deadLetterStages);
+        }
+
+        public String deadLetter(String stage) {
+            return deadLetterPrefix + stage;
+        }
     }
 
     /** Kafka client settings shared by Camel's kafka component and the pipeline's own clients. */

@@ -112,7 +112,8 @@ public class ShareFolders {
         }
     }
 
-    private Path freeName(Path dir, String fileName) {
+    /** The file name in dir, or a numbered variant of it where that name is taken. */
+    public Path freeName(Path dir, String fileName) {
         Path candidate = dir.resolve(fileName);
         int dot = fileName.lastIndexOf('.');
         String base = dot > 0 ? fileName.substring(0, dot) : fileName;

@@ -61,8 +61,8 @@ class IntakeRecoveryTest {
     void documentsLeftInProcessingByAKillArePublishedExactlyOnce() {
         Path processing = SHARE.folder("processing");
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                Files.exists(processing.resolve(BEFORE_PUBLISH.documentId() + ".published"))
-                        && Files.exists(processing.resolve(AFTER_ACK.documentId() + ".published")));
+                Files.exists(journal(BEFORE_PUBLISH.documentId()).resolve("published.json"))
+                        && Files.exists(journal(AFTER_ACK.documentId()).resolve("published.json")));
 
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
                 List.of(BEFORE_PUBLISH, AFTER_ACK).stream().allMatch(doc ->
@@ -81,10 +81,12 @@ class IntakeRecoveryTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 Files.exists(SHARE.folder("duplicate").resolve(again + ".duplicate.json")));
-        assertThat(records(SHARE.receivedTopic(), BEFORE_PUBLISH.documentId())).hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                records(SHARE.receivedTopic(), BEFORE_PUBLISH.documentId()).size() == 1);
+        assertThat(SHARE.folder("duplicate").resolve(again)).hasBinaryContent(KILLED_BEFORE_PUBLISH);
     }
 
-    /** What a kill after the move leaves: the PDF and its received record in processing/, no marker. */
+    /** What a kill after the move leaves: the PDF in processing/, its received record in the journal, no marker. */
     private static ReceivedDocument leftInProcessing(byte[] pdf, String fileName) {
         String id = sha256(pdf);
         ReceivedDocument document = new ReceivedDocument(id, fileName, "inbox", pdf.length, id,
@@ -92,11 +94,15 @@ class IntakeRecoveryTest {
         try {
             Path processing = Files.createDirectories(SHARE.folder("processing"));
             Files.write(processing.resolve(id + ".pdf"), pdf);
-            JSON.writeValue(processing.resolve(id + IntakeService.RECEIVED_SUFFIX).toFile(), document);
+            JSON.writeValue(Files.createDirectories(journal(id)).resolve("received.json").toFile(), document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return document;
+    }
+
+    private static Path journal(String documentId) {
+        return SHARE.root().resolve(".hse").resolve(documentId);
     }
 
     private static Path tempDir() {

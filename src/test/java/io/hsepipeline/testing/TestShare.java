@@ -29,18 +29,31 @@ public final class TestShare {
         registry.add("hse.topics.received", this::receivedTopic);
         registry.add("hse.topics.status", this::statusTopic);
         registry.add("hse.topics.ledger", () -> "hse.intake.ledger" + topicSuffix);
+        registry.add("hse.topics.extracted", () -> topic("hse.documents.extracted"));
+        registry.add("hse.topics.uploaded", () -> topic("hse.documents.uploaded"));
+        registry.add("hse.topics.validated", () -> topic("hse.records.validated"));
+        registry.add("hse.topics.dead-letter-prefix", () -> "hse" + topicSuffix + ".dlt.");
         registry.add("hse.intake.settle-millis", () -> "1000");
         registry.add("hse.intake.poll-millis", () -> "200");
         registry.add("server.port", () -> "0");
         registry.add("management.server.port", () -> "0");
     }
 
+    /** This test class's own name for a topic, e.g. topic("hse.records.validated"). */
+    public String topic(String name) {
+        return name + topicSuffix;
+    }
+
+    public String deadLetterTopic(String stage) {
+        return "hse" + topicSuffix + ".dlt." + stage;
+    }
+
     public String receivedTopic() {
-        return "hse.documents.received" + topicSuffix;
+        return topic("hse.documents.received");
     }
 
     public String statusTopic() {
-        return "hse.documents.status" + topicSuffix;
+        return topic("hse.documents.status");
     }
 
     public Path root() {

@@ -1,0 +1,154 @@
+package io.hsepipeline.failure;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The shared judgement on a failed call, used by the {@code hse-stage} route configuration: whether retrying
+ * can help (429, 408, 5xx, timeouts, connection errors), how long to wait before the next try (what the
+ * service asked for, capped), and what to tell users when it cannot.
+ */
+@Component("failures")
+public class Failures implements Processor {
+
+    private final ObjectMapper json;
+    private final Duration maximumWait;
+    private final Clock clock;
+
+    @Autowired
+    public Failures(ObjectMapper json, @Value("${hse.retry.maximum-delay-millis}") long maximumWaitMillis) {
+        this(json, Duration.ofMillis(maximumWaitMillis), Clock.systemUTC());
+    }
+
+    Failures(ObjectMapper json, Duration maximumWait, Clock clock) {
+        this.json = json;
+        this.maximumWait = maximumWait;
+        this.clock = clock;
+    }
+
+    public boolean retryable(Throwable e) {
+        if (e instanceof HttpOperationFailedException http) {
+            int status = http.getStatusCode();
+            return status == 408 || status == 429 || status >= 500;
+        }
+        return e instanceof IOException || e.getCause() instanceof IOException;
+    }
+
+    /** Before each redelivery (onExceptionOccurred): wait what the service asked for, never more than the cap. */
+    @Override
+    public void process(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (e instanceof HttpOperationFailedException http) {
+            requestedWait(http.getResponseHeaders()).ifPresent(wait ->
+                    exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.toMillis(), maximumWait.toMillis())));
+        }
+    }
+
+    Optional<Duration> requestedWait(Map<String, String> headers) {
+        if (headers == null) {
+            return Optional.empty();
+        }
+        for (String name : List.of("Retry-After", "x-ratelimit-reset", "X-RateLimit-Reset", "RateLimit-Reset")) {
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name)) {
+                    Optional<Duration> wait = RetryAfter.parse(firstValue(header.getValue()), clock);
+                    if (wait.isPresent()) {
+                        return wait;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The service that failed, as the route set it, or the exception's own. */
+    public String service(Throwable e, String routeService) {
+        return e instanceof ServiceFailure failure ? failure.service() : routeService;
+    }
+
+    /** A short, stable reason: "http-422", "timeout", or the ServiceFailure's own. */
+    public String reason(Throwable e) {
+        if (e instanceof ServiceFailure failure) {
+            return failure.reason();
+        }
+        if (e instanceof HttpOperationFailedException http) {
+            return "http-" + http.getStatusCode();
+        }
+        if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof IOException) {
+            return "unreachable";
+        }
+        return "error";
+    }
+
+    /** What went wrong, readable: an HTTP failure with the service's own words (problem+json included). */
+    public String detail(Throwable e) {
+        if (e instanceof HttpOperationFailedException http) {
+            return http.getStatusCode() + " from " + http.getUri() + ": " + readableBody(http.getResponseBody());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** What users should do next. */
+    public String action(Throwable e) {
+        if (e instanceof ServiceFailure failure && failure.action() != null) {
+            return failure.action();
+        }
+        if (retryable(e)) {
+            return "The service kept failing after every retry. When it is back, replay the dead letter "
+                    + "(see README, Operations) or drop the file again.";
+        }
+        return "Fix what the detail names (settings, mapping or the document), then replay the dead letter "
+                + "(see README, Operations) or drop the file again.";
+    }
+
+    /** problem+json (title, detail, errors[].path/message) or any JSON error body made into one line. */
+    String readableBody(String body) {
+        if (body == null || body.isBlank()) {
+            return "(no body)";
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node.isObject() && (node.has("title") || node.has("detail"))) {
+                List<String> parts = new ArrayList<>();
+                text(node, "title").ifPresent(parts::add);
+                text(node, "detail").ifPresent(parts::add);
+                for (JsonNode error : node.path("errors")) {
+                    parts.add(error.path("path").asText("?") + ": " + error.path("message").asText(error.toString()));
+                }
+                return String.join("; ", parts);
+            }
+            return node.toString();
+        } catch (IOException notJson) {
+            return body.length() > 500 ? body.substring(0, 500) + "…" : body;
+        }
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    private static String firstValue(String value) {
+        int comma = value.indexOf(',');
+        return comma < 0 ? value : value.substring(0, comma);
+    }
+}

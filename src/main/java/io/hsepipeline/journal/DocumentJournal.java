@@ -1,0 +1,82 @@
+package io.hsepipeline.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.springframework.stereotype.Component;
+
+import io.hsepipeline.share.ShareFolders;
+
+/**
+ * What the pipeline has done for each document, kept on the share beside the files in
+ * {@code .hse/<documentId>/<entry>.json}: every stage writes what it did before its next outside call, so a
+ * restart continues where the kill left off instead of calling twice.
+ */
+@Component
+public class DocumentJournal {
+
+    private static final String FOLDER = ".hse";
+    private static final String SUFFIX = ".json";
+
+    private final ShareFolders share;
+    private final Path root;
+
+    public DocumentJournal(ShareFolders share) {
+        this.share = share;
+        this.root = share.root().resolve(FOLDER);
+    }
+
+    public <T> Optional<T> read(String documentId, String entry, Class<T> type) {
+        Path file = file(documentId, entry);
+        return Files.exists(file) ? Optional.of(share.readJson(file, type)) : Optional.empty();
+    }
+
+    public <T> T require(String documentId, String entry, Class<T> type) {
+        return read(documentId, entry, type).orElseThrow(() -> new IllegalStateException(
+                "Document " + documentId + " has no '" + entry + "' entry in " + root + "; was it received by this share?"));
+    }
+
+    public void write(String documentId, String entry, Object value) {
+        try {
+            Files.createDirectories(folder(documentId));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + folder(documentId), e);
+        }
+        share.writeJson(file(documentId, entry), value);
+    }
+
+    public boolean has(String documentId, String entry) {
+        return Files.exists(file(documentId, entry));
+    }
+
+    /** Documents with an entry of this name. */
+    public List<String> documentsWith(String entry) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(root)) {
+            return folders.filter(dir -> Files.exists(dir.resolve(entry + SUFFIX)))
+                    .map(dir -> dir.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + root, e);
+        }
+    }
+
+    private Path folder(String documentId) {
+        if (!documentId.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("Not a document id: " + documentId);
+        }
+        return root.resolve(documentId);
+    }
+
+    private Path file(String documentId, String entry) {
+        return folder(documentId).resolve(entry + SUFFIX);
+    }
+}
