@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -106,6 +107,18 @@ public class DocumentOutcomes {
             LOG.info("Document {} ({}) ended {} -> {}", documentId, received.fileName(), result.endedAs, result.file);
         }
         return result;
+    }
+
+    /** The document's PDF: in processing/ until it ends, then where it ended; empty if it is in neither. */
+    public Optional<Path> pdfPath(String documentId) {
+        Path processing = share.processingPdf(documentId);
+        if (Files.exists(processing)) {
+            return Optional.of(processing);
+        }
+        return journal.read(documentId, RESULT, Result.class)
+                .filter(r -> r.file != null)
+                .map(r -> Path.of(r.file))
+                .filter(Files::exists);
     }
 
     /** A state change of a document, for {@code direct:document-status}. */

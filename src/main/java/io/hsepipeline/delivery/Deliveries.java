@@ -1,0 +1,130 @@
+package io.hsepipeline.delivery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.failure.Failures;
+import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.outcome.DocumentOutcomes;
+import io.hsepipeline.share.PipelineSettings.WatchedFolder;
+import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.status.DocumentState;
+import io.hsepipeline.status.StatusRecord;
+
+/**
+ * What the two delivery stages (4HSE, QEHS) share: reading a validated record, their per-record journal
+ * entries ({@code .hse/<documentId>/<service>-<recordId>.json}), the ids they add to the document's result,
+ * and whether both have delivered a record.
+ */
+@Component("deliveries")
+public class Deliveries {
+
+    public static final String FOURHSE = "fourhse";
+    public static final String QEHS = "qehs";
+    private static final List<String> SERVICES = List.of(FOURHSE, QEHS);
+    private static final String DELIVERED_AT = "deliveredAt";
+
+    private final ObjectMapper json;
+    private final DocumentJournal journal;
+    private final DocumentOutcomes documents;
+    private final ShareFolders share;
+    private final Failures failures;
+
+    public Deliveries(ObjectMapper json, DocumentJournal journal, DocumentOutcomes documents, ShareFolders share,
+                      Failures failures) {
+        this.json = json;
+        this.journal = journal;
+        this.documents = documents;
+        this.share = share;
+        this.failures = failures;
+    }
+
+    /** The consumed value as a record; one that is not a validated record can never be delivered. */
+    public ValidatedRecord read(String value) {
+        try {
+            ValidatedRecord record = json.readValue(value, ValidatedRecord.class);
+            if (record.recordId() == null || record.recordId().isBlank() || record.documentId() == null
+                    || !record.documentId().matches("[0-9a-f]{64}")) {
+                throw new IOException("recordId and documentId (64 hex digits) are required");
+            }
+            return record;
+        } catch (IOException e) {
+            throw new ServiceFailure("pipeline", "invalid-record", "Not a hse.records.validated record: " + e.getMessage(),
+                    "Publish records that fit schemas/hse.records.validated.schema.json.");
+        }
+    }
+
+    public <T> Optional<T> state(String service, ValidatedRecord record, Class<T> type) {
+        return journal.read(record.documentId(), entry(service, record), type);
+    }
+
+    /** Journals what a stage did for a record, before its next outside call. */
+    public <T> T save(String service, ValidatedRecord record, T state) {
+        journal.write(record.documentId(), entry(service, record), state);
+        return state;
+    }
+
+    public boolean isDelivered(String service, ValidatedRecord record) {
+        return state(service, record, JsonNode.class).map(s -> s.hasNonNull(DELIVERED_AT)).orElse(false);
+    }
+
+    public boolean allDelivered(ValidatedRecord record) {
+        return SERVICES.stream().allMatch(service -> isDelivered(service, record));
+    }
+
+    /** The service's ids for the record, into the document's result (and its done/ sidecar), keyed by record id. */
+    public void addIds(String service, ValidatedRecord record, Map<String, Object> ids) {
+        Map<String, Object> entry = new LinkedHashMap<>(ids);
+        entry.put("failure", null);
+        documents.addResult(record.documentId(), Map.of(service, Map.of(record.recordId(), entry)));
+    }
+
+    /**
+     * Why the service could not take the record, into the document's result: a document that already ended
+     * in done/ keeps its place, so its sidecar is where users see a failed delivery.
+     */
+    public void addFailure(String service, ValidatedRecord record, Throwable failure) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("reason", failures.reason(failure));
+        detail.put("detail", failures.detail(failure));
+        detail.put("at", Instant.now().toString());
+        documents.addResult(record.documentId(), Map.of(service, Map.of(record.recordId(), Map.of("failure", detail))));
+    }
+
+    public StatusRecord deliveredStatus(ValidatedRecord record, String stage) {
+        return documents.status(record.documentId(), DocumentState.DELIVERED.name(), stage);
+    }
+
+    public Optional<WatchedFolder> folder(ValidatedRecord record) {
+        return share.watchedFolder(record.watchedFolder());
+    }
+
+    /** The document's source PDF, wherever it is now (processing/, or where the document ended). */
+    public Path pdf(ValidatedRecord record) {
+        return documents.pdfPath(record.documentId()).orElseThrow(() -> new ServiceFailure("pipeline", "pdf-missing",
+                "The source PDF of document " + record.documentId() + " is neither in processing/ nor where it ended",
+                "Put the PDF back (its journal is in .hse/" + record.documentId() + "), then replay the dead letter."));
+    }
+
+    public byte[] pdfBytes(ValidatedRecord record) throws IOException {
+        return Files.readAllBytes(pdf(record));
+    }
+
+    /** Journal entry name: record ids are free text, so anything unsafe in a file name becomes its UUIDv5. */
+    static String entry(String service, ValidatedRecord record) {
+        String id = record.recordId();
+        return service + "-" + (id.matches("[A-Za-z0-9._-]{1,100}") ? id : NameBasedIds.of("record", id));
+    }
+}

@@ -1,0 +1,226 @@
+package io.hsepipeline.fourhse;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.delivery.Deliveries;
+import io.hsepipeline.delivery.NameBasedIds;
+import io.hsepipeline.delivery.ValidatedRecord;
+import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.share.PipelineSettings.FourhseTarget;
+
+/**
+ * The steps of routes/50-fourhse.camel.yaml for one validated record: the project found by name, a certificate
+ * whose id is the UUIDv5 of the record id, its action link, and the PDF attached, each with an id derived from
+ * the record so that a repeated call meets what an earlier attempt made.
+ */
+@Component("fourhse")
+public class FourHseCertificates {
+
+    private static final String SERVICE = Deliveries.FOURHSE;
+
+    private final FourHseSettings settings;
+    private final Deliveries deliveries;
+    private final ObjectMapper json;
+    private final Map<String, String> projects = new ConcurrentHashMap<>();
+
+    public FourHseCertificates(FourHseSettings settings, Deliveries deliveries, ObjectMapper json) {
+        this.settings = settings;
+        this.deliveries = deliveries;
+        this.json = json;
+    }
+
+    /** The project (tenant) id, once found; null until then. */
+    public String knownProject() {
+        return projects.get(projectName());
+    }
+
+    public String projectQuery() throws IOException {
+        Map<String, Object> filter = Map.of("name", projectName(), "status", "active", "project_type", "safety");
+        return json.writeValueAsString(Map.of("filter", filter, "per-page", 100, "page", 1));
+    }
+
+    /** Picks the one active safety project of that name from the index answer and keeps it. */
+    public String project(JsonNode answer) {
+        List<JsonNode> found = new ArrayList<>();
+        answer.forEach(found::add);
+        if (found.size() != 1) {
+            String detail = found.isEmpty()
+                    ? "4HSE project '" + projectName() + "' not found (no active safety project of that name)"
+                    : "4HSE project name '" + projectName() + "' is ambiguous: " + found.size() + " active safety projects";
+            throw new ServiceFailure(SERVICE, found.isEmpty() ? "project-not-found" : "project-ambiguous", detail,
+                    "Set FOURHSE_PROJECT_NAME to the exact name of one active safety project the 4HSE user can see, "
+                            + "then replay the dead letter.");
+        }
+        String id = found.get(0).path("project_id").asText();
+        projects.put(projectName(), id);
+        return id;
+    }
+
+    /** Where this record stands at 4HSE: from the journal, or a fresh start with its derived ids. */
+    public FourHseDelivery start(ValidatedRecord record) {
+        return deliveries.state(SERVICE, record, FourHseDelivery.class).orElseGet(() -> {
+            String tenantId = knownProject();
+            String certificateId = NameBasedIds.of(record.recordId());
+            String actionId = blankToNull(target(record).actionId());
+            String path = "/projects/" + tenantId + "/hse-pipeline/" + certificateId + "/" + safeFileName(record.fileName());
+            return new FourHseDelivery(record.recordId(), certificateId, tenantId, actionId, path, List.of(), null);
+        });
+    }
+
+    /** The mapping's input: the record, the folder's 4HSE target and the certificate's ids and dates. */
+    public JsonNode certificateInput(ValidatedRecord record, FourHseDelivery delivery) {
+        FourhseTarget target = target(record);
+        if (blankToNull(target.resourceId()) == null) {
+            throw new ServiceFailure(SERVICE, "no-resource", "Watched folder '" + record.watchedFolder()
+                    + "' names no 4HSE resource for certificates, and FOURHSE_RESOURCE_ID is not set",
+                    "Set fourhse.resource-id on the watched folder (or FOURHSE_RESOURCE_ID), then replay the dead letter.");
+        }
+        LocalDate released = releaseDate(record);
+        Map<String, Object> certificate = new LinkedHashMap<>();
+        certificate.put("id", delivery.certificateId());
+        certificate.put("tenantId", delivery.tenantId());
+        certificate.put("dateRelease", released.toString());
+        certificate.put("dateExpire", expiry(released).toString());
+        certificate.put("validity", settings.validity());
+        certificate.put("validityUnit", settings.validityUnit());
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("record", record);
+        input.put("folder", target);
+        input.put("certificate", certificate);
+        return json.valueToTree(input);
+    }
+
+    /** 4HSE's answer to a create whose unique key was already taken: Yii2's 422 on one of these fields. */
+    public boolean alreadyTaken(Exception failure, String fields) {
+        if (!(failure instanceof HttpOperationFailedException http) || http.getStatusCode() != 422) {
+            return false;
+        }
+        try {
+            for (JsonNode error : json.readTree(http.getResponseBody())) {
+                if (List.of(fields.split(",")).contains(error.path("field").asText())
+                        && error.path("message").asText().contains("already been taken")) {
+                    return true;
+                }
+            }
+        } catch (IOException notJson) {
+            return false;
+        }
+        return false;
+    }
+
+    /** A certificate found under our id must be the one an earlier attempt made for this record. */
+    public void confirmOwn(ValidatedRecord record, FourHseDelivery delivery, JsonNode certificate) {
+        boolean ours = delivery.tenantId().equals(certificate.path("tenant_id").asText())
+                && record.recordId().equals(certificate.path("data").path("recordId").asText());
+        if (!ours) {
+            throw new ServiceFailure(SERVICE, "certificate-id-taken", "4HSE already holds certificate "
+                    + delivery.certificateId() + " but it was not made for record " + record.recordId() + " in project "
+                    + delivery.tenantId(), "Ask 4HSE who created that certificate; the id is derived from the record id.");
+        }
+    }
+
+    public String actionBody(FourHseDelivery delivery) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("certificate_action_id", NameBasedIds.of(delivery.certificateId(), delivery.actionId()));
+        body.put("certificate_id", delivery.certificateId());
+        body.put("action_id", delivery.actionId());
+        body.put("tenant_id", delivery.tenantId());
+        return json.writeValueAsString(body);
+    }
+
+    /** The source PDF as 4HSE's multipart attachment, replacing what an interrupted attempt may have left. */
+    public HttpEntity attachmentForm(ValidatedRecord record, FourHseDelivery delivery) throws IOException {
+        String path = delivery.attachmentPath();
+        return MultipartEntityBuilder.create()
+                .addTextBody("path", path)
+                .addTextBody("replace", "1")
+                .addBinaryBody("file", deliveries.pdfBytes(record), ContentType.create("application/pdf"),
+                        path.substring(path.lastIndexOf('/') + 1))
+                .build();
+    }
+
+    public String linkBody(FourHseDelivery delivery) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("entity_attachment_id", NameBasedIds.of(delivery.certificateId(), delivery.attachmentPath()));
+        body.put("entity_id", delivery.certificateId());
+        body.put("attachment_path", delivery.attachmentPath());
+        return json.writeValueAsString(body);
+    }
+
+    /** 4HSE acknowledged a step: journaled before the next call. */
+    public FourHseDelivery acknowledged(ValidatedRecord record, FourHseDelivery delivery, String step) {
+        return deliveries.save(SERVICE, record, delivery.with(step));
+    }
+
+    /** Every step acknowledged: the record is delivered, and the document's result names the certificate. */
+    public void delivered(ValidatedRecord record, FourHseDelivery delivery) {
+        Map<String, Object> ids = new LinkedHashMap<>();
+        ids.put("certificateId", delivery.certificateId());
+        ids.put("projectId", delivery.tenantId());
+        ids.put("actionId", delivery.actionId());
+        ids.put("attachmentPath", delivery.attachmentPath());
+        deliveries.addIds(SERVICE, record, ids);
+        deliveries.save(SERVICE, record, delivery.delivered(OffsetDateTime.now(ZoneOffset.UTC).toString()));
+    }
+
+    /** The folder's 4HSE target, each part falling back to the hse.fourhse default. */
+    FourhseTarget target(ValidatedRecord record) {
+        FourhseTarget folder = deliveries.folder(record).map(f -> f.fourhse()).orElse(null);
+        return new FourhseTarget(
+                firstSet(folder == null ? null : folder.resourceId(), settings.resourceId()),
+                firstSet(folder == null ? null : folder.actionId(), settings.actionId()),
+                firstSet(folder == null ? null : folder.actionType(), settings.actionType()));
+    }
+
+    private LocalDate releaseDate(ValidatedRecord record) {
+        try {
+            return OffsetDateTime.parse(record.validatedAt()).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new ServiceFailure("pipeline", "invalid-record", "validatedAt '" + record.validatedAt()
+                    + "' of record " + record.recordId() + " is not an ISO-8601 date-time", "Fix the publishing stage.");
+        }
+    }
+
+    private LocalDate expiry(LocalDate released) {
+        return switch (settings.validityUnit()) {
+            case "DAY" -> released.plusDays(settings.validity());
+            case "MONTH" -> released.plusMonths(settings.validity());
+            default -> released.plusYears(settings.validity());
+        };
+    }
+
+    private String projectName() {
+        return settings.projectName() == null ? "" : settings.projectName();
+    }
+
+    private static String safeFileName(String name) {
+        String cleaned = name == null ? "" : name.replaceAll("[^A-Za-z0-9._ -]", "_").trim();
+        return cleaned.isEmpty() ? "document.pdf" : cleaned;
+    }
+
+    private static String firstSet(String value, String fallback) {
+        return blankToNull(value) != null ? value : blankToNull(fallback);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

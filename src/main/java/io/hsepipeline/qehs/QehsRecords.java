@@ -1,0 +1,72 @@
+package io.hsepipeline.qehs;
+
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.delivery.Deliveries;
+import io.hsepipeline.delivery.ValidatedRecord;
+import io.hsepipeline.share.PipelineSettings.WatchedFolder;
+
+/** The steps of routes/60-qehs.camel.yaml for one validated record: the module, the mapped payload, the result. */
+@Component("qehs")
+public class QehsRecords {
+
+    private static final String SERVICE = Deliveries.QEHS;
+
+    private final QehsSettings settings;
+    private final Deliveries deliveries;
+    private final ObjectMapper json;
+
+    public QehsRecords(QehsSettings settings, Deliveries deliveries, ObjectMapper json) {
+        this.settings = settings;
+        this.deliveries = deliveries;
+        this.json = json;
+    }
+
+    /** The watched folder's module, else QEHS_MODULE_KEY. */
+    public String moduleKey(ValidatedRecord record) {
+        return deliveries.folder(record).map(WatchedFolder::qehsModule)
+                .filter(key -> !key.isBlank())
+                .orElse(settings.moduleKey());
+    }
+
+    /** The API key as a bearer token, and the record's Idempotency-Key on a create. */
+    public void authorize(Exchange exchange) {
+        exchange.getMessage().setHeader("Authorization", "Bearer " + settings.apiKey());
+        String key = exchange.getVariable("idempotencyKey", String.class);
+        if (key != null && "POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD))) {
+            exchange.getMessage().setHeader("Idempotency-Key", key);
+        }
+    }
+
+    public JsonNode mappingInput(ValidatedRecord record, String moduleKey) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("record", record);
+        input.put("moduleKey", moduleKey);
+        return json.valueToTree(input);
+    }
+
+    public String request(String moduleKey, JsonNode payload) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("moduleKey", moduleKey);
+        body.put("payload", payload);
+        return json.writeValueAsString(body);
+    }
+
+    /** QEHS made the record (or replayed its first answer): journaled, and named in the document's result. */
+    public void delivered(ValidatedRecord record, String moduleKey, JsonNode answer) {
+        String id = answer.path("id").asText();
+        deliveries.addIds(SERVICE, record, Map.of("recordId", id, "moduleKey", moduleKey));
+        deliveries.save(SERVICE, record, new QehsDelivery(record.recordId(), moduleKey, id,
+                OffsetDateTime.now(ZoneOffset.UTC).toString()));
+    }
+}
