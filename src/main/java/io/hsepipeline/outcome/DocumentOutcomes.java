@@ -30,6 +30,8 @@ public class DocumentOutcomes {
 
     /** Journal entry: the document's result so far, and where it ended. */
     public static final String RESULT = "result";
+    /** Result field: when the document's records went out; from then on a failure is a record's, not the file's. */
+    public static final String PUBLISHED_AT = "publishedAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DocumentOutcomes.class);
 
@@ -69,15 +71,18 @@ public class DocumentOutcomes {
     public StatusRecord fail(String documentId, String stage, String service, String reason, String detail, String action) {
         synchronized (lock(documentId)) {
             ReceivedDocument received = received(documentId);
+            Result current = result(documentId);
+            if (!DocumentState.FAILED.name().equals(current.endedAs) && current.fields.containsKey(PUBLISHED_AT)) {
+                // a delivery failed after the records went out: the file goes to done/ all the same, saying so
+                merge(current.fields, Map.of("failures", Map.of(stage, failure(stage, service, reason, detail, action))));
+                save(documentId, current);
+                LOG.warn("Document {} ({}): {} failed ({}): {}: {}", documentId, received.fileName(), stage, service,
+                        reason, detail);
+                return status(received, DocumentState.FAILED, stage, reason, detail);
+            }
             Result result = end(documentId, received, DocumentState.FAILED, ShareFolders.ERROR);
             if (DocumentState.FAILED.name().equals(result.endedAs)) {
-                Map<String, Object> sidecar = new LinkedHashMap<>();
-                sidecar.put("stage", stage);
-                sidecar.put("service", service);
-                sidecar.put("reason", reason);
-                sidecar.put("detail", detail);
-                sidecar.put("time", Instant.now().toString());
-                sidecar.put("action", action);
+                Map<String, Object> sidecar = failure(stage, service, reason, detail, action);
                 sidecar.put("fileName", received.fileName());
                 sidecar.put("watchedFolder", received.watchedFolder());
                 sidecar.put("documentId", documentId);
@@ -88,6 +93,17 @@ public class DocumentOutcomes {
             }
             return status(received, DocumentState.valueOf(result.endedAs), stage, reason, detail);
         }
+    }
+
+    private static Map<String, Object> failure(String stage, String service, String reason, String detail, String action) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("stage", stage);
+        failure.put("service", service);
+        failure.put("reason", reason);
+        failure.put("detail", detail);
+        failure.put("time", Instant.now().toString());
+        failure.put("action", action);
+        return failure;
     }
 
     /**

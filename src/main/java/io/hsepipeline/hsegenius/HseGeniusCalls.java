@@ -1,0 +1,50 @@
+package io.hsepipeline.hsegenius;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.NoTypeConversionAvailableException;
+import org.apache.hc.core5.http.HttpEntity;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/** Request headers and parsed answers of the hsegenius-call route. */
+@Component("hsegeniusCalls")
+public class HseGeniusCalls {
+
+    private final ObjectMapper json;
+
+    public HseGeniusCalls(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Method, path and query from the route's variables; JSON content type unless the body is a multipart form. */
+    public void prepare(Exchange exchange) {
+        var message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_METHOD, exchange.getVariable("httpMethod", String.class));
+        message.setHeader(Exchange.HTTP_PATH, exchange.getVariable("httpPath", String.class));
+        String query = exchange.getVariable("httpQuery", String.class);
+        if (query != null && !query.isBlank()) {
+            message.setHeader(Exchange.HTTP_QUERY, query);
+        }
+        Object body = message.getBody();
+        if (body != null && !(body instanceof HttpEntity)) {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
+    }
+
+    /** The answer as JSON; an empty answer as a missing node. */
+    public JsonNode answer(Exchange exchange) throws IOException, NoTypeConversionAvailableException {
+        Object body = exchange.getMessage().getBody();
+        if (body == null) {
+            return MissingNode.getInstance();
+        }
+        byte[] bytes = body instanceof InputStream in ? in.readAllBytes()
+                : exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
+        return bytes.length == 0 ? MissingNode.getInstance() : json.readTree(bytes);
+    }
+}

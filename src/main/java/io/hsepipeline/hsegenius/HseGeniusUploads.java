@@ -1,0 +1,113 @@
+package io.hsepipeline.hsegenius;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.hsepipeline.intake.IntakeService;
+import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.outcome.DocumentOutcomes;
+import io.hsepipeline.share.ShareFolders;
+
+/**
+ * The steps of the hsegenius-upload route (routes/30-hsegenius.camel.yaml): the multipart upload, what the
+ * journal keeps of it, and the record that announces it. A document is uploaded as {@code <documentId>.pdf},
+ * so that an upload a kill left unjournaled is found again in Upload instead of being made twice.
+ */
+@Component("hsegeniusUploads")
+public class HseGeniusUploads {
+
+    static final String ENTRY = "hsegenius";
+
+    private final DocumentJournal journal;
+    private final ShareFolders share;
+    private final DocumentOutcomes outcomes;
+
+    public HseGeniusUploads(DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes) {
+        this.journal = journal;
+        this.share = share;
+        this.outcomes = outcomes;
+    }
+
+    public boolean isUploaded(String documentId) {
+        return journal.has(documentId, ENTRY);
+    }
+
+    /** Takes over an upload of this document that is already in HSE Genius' Upload list, if there is one. */
+    public void adoptExisting(String documentId, JsonNode uploads, JsonNode mapping, JsonNode extracted) {
+        for (JsonNode upload : uploads) {
+            if (filename(documentId).equals(upload.path("filename").asText())) {
+                uploaded(documentId, upload, mapping, extracted);
+                return;
+            }
+        }
+    }
+
+    /** The multipart body HSE Genius takes: pdf, title and comma-separated six-digit EER codes. */
+    public HttpEntity form(String documentId, JsonNode mapping) {
+        Path pdf = share.processingPdf(documentId);
+        if (!Files.exists(pdf)) {
+            throw new IllegalStateException("The PDF of document " + documentId + " is no longer in processing/ (" + pdf + ")");
+        }
+        MultipartEntityBuilder form = MultipartEntityBuilder.create()
+                .addBinaryBody("pdf", pdf.toFile(), ContentType.create("application/pdf"), filename(documentId))
+                .addTextBody("title", mapping.path("title").asText(), ContentType.TEXT_PLAIN.withCharset("UTF-8"));
+        String codes = mapping.path("eer_codes").asText("");
+        if (!codes.isBlank()) {
+            form.addTextBody("eer_codes", codes);
+        }
+        return form.build();
+    }
+
+    public void uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted) {
+        String codes = mapping.path("eer_codes").asText("");
+        List<String> eerCodes = codes.isBlank() ? List.of() : Arrays.stream(codes.split(",")).map(String::trim).toList();
+        HseGeniusUpload upload = new HseGeniusUpload(response.path("id").asText(), filename(documentId),
+                mapping.path("title").asText(), eerCodes, text(extracted, "hypatosDocumentId"),
+                text(extracted, "hypatosFileId"), text(extracted.path("entities"), "productName"),
+                Instant.now().toString(), false, false);
+        journal.write(documentId, ENTRY, upload);
+        outcomes.addResult(documentId, Map.of("hsegenius", Map.of("uploadId", upload.uploadId(), "title", upload.title()),
+                "eerCodes", new ArrayList<>(eerCodes)));
+    }
+
+    public boolean needsAnnouncement(String documentId) {
+        return !upload(documentId).announced();
+    }
+
+    public UploadedDocument announcement(String documentId) {
+        HseGeniusUpload upload = upload(documentId);
+        ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
+        return new UploadedDocument(documentId, received.fileName(), received.watchedFolder(), upload.uploadId(),
+                upload.title(), upload.eerCodes(), upload.hypatosDocumentId(), upload.uploadedAt());
+    }
+
+    public void announced(String documentId) {
+        journal.write(documentId, ENTRY, upload(documentId).withAnnounced());
+    }
+
+    HseGeniusUpload upload(String documentId) {
+        return journal.require(documentId, ENTRY, HseGeniusUpload.class);
+    }
+
+    static String filename(String documentId) {
+        return documentId + ".pdf";
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,196 @@
+package io.hsepipeline.hsegenius;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.intake.IntakeService;
+import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.outcome.DocumentOutcomes;
+import io.hsepipeline.share.PipelineSettings.WatchedFolder;
+import io.hsepipeline.share.ShareFolders;
+
+/**
+ * The steps of the scheduled validate route (routes/30-hsegenius.camel.yaml): which uploaded documents still
+ * wait, what to do next for each, the records to publish, and what the journal keeps so that a restart
+ * publishes no record twice and proceeds only what was published.
+ */
+@Component("hsegeniusValidation")
+public class HseGeniusValidation {
+
+    static final String ENTRY = "validate";
+
+    public enum Step { WAIT, VALIDATE, PUBLISH }
+
+    private final DocumentJournal journal;
+    private final HseGeniusUploads uploads;
+    private final ShareFolders share;
+    private final DocumentOutcomes outcomes;
+    private final String defaultCustomer;
+
+    public HseGeniusValidation(DocumentJournal journal, HseGeniusUploads uploads, ShareFolders share,
+                               DocumentOutcomes outcomes, @Value("${hse.hsegenius.customer-id}") String defaultCustomer) {
+        this.journal = journal;
+        this.uploads = uploads;
+        this.share = share;
+        this.outcomes = outcomes;
+        this.defaultCustomer = defaultCustomer;
+    }
+
+    /** Uploaded documents whose records have not all been published and handed on yet. */
+    public List<String> pending() {
+        return journal.documentsWith(HseGeniusUploads.ENTRY).stream()
+                .filter(id -> !progress(id).finished())
+                .filter(id -> !journal.read(id, DocumentOutcomes.RESULT, Map.class)
+                        .map(result -> "FAILED".equals(result.get("endedAs"))).orElse(false))
+                .toList();
+    }
+
+    public boolean needsConfirm(List<String> documentIds) {
+        return documentIds.stream().anyMatch(id -> !uploads.upload(id).confirmed());
+    }
+
+    public void confirmed(List<String> documentIds) {
+        for (String id : documentIds) {
+            journal.write(id, HseGeniusUploads.ENTRY, uploads.upload(id).withConfirmed());
+        }
+    }
+
+    public String uploadId(String documentId) {
+        return uploads.upload(documentId).uploadId();
+    }
+
+    /** Nothing parsed or validated yet: parsing is still running. Parsed records: validate them. Else publish. */
+    public Step next(JsonNode parsed, JsonNode validated) {
+        if (parsed.isArray() && !parsed.isEmpty()) {
+            return Step.VALIDATE;
+        }
+        return validated.isArray() && !validated.isEmpty() ? Step.PUBLISH : Step.WAIT;
+    }
+
+    /** The filter body that selects exactly these records. */
+    public Map<String, Object> selection(JsonNode records) {
+        List<Integer> ids = new ArrayList<>();
+        records.forEach(record -> ids.add(record.path("id").asInt()));
+        return Map.of("id", ids);
+    }
+
+    /** validate-constraint's answer: every selected record must be valid, else the document fails with why. */
+    public void requireValidatable(JsonNode answer) {
+        if (answer.path("can_validate").asBoolean(true)) {
+            return;
+        }
+        List<String> reasons = new ArrayList<>();
+        for (JsonNode record : answer.path("records")) {
+            if (!record.path("can_validate").asBoolean(true)) {
+                reasons.add("record " + record.path("id").asText() + ": " + record.path("reasons").toString());
+            }
+        }
+        throw new ServiceFailure(HseGeniusAuth.SERVICE, "not-validatable",
+                "HSE Genius will not validate the parsed records: " + String.join("; ", reasons),
+                "Check the document's EER codes (extraction, or the watched folder's eer-codes), then drop the file again.");
+    }
+
+    /** The validated records of the document, shaped for hse.records.validated. */
+    public List<ValidatedRecord> records(String documentId, JsonNode validated) {
+        HseGeniusUpload upload = uploads.upload(documentId);
+        ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
+        String customer = customer(received.watchedFolder());
+        List<ValidatedRecord> records = new ArrayList<>();
+        for (JsonNode record : validated) {
+            String hsegeniusId = record.path("id").asText();
+            records.add(new ValidatedRecord("hsegenius-" + hsegeniusId, documentId, received.fileName(),
+                    received.watchedFolder(), strings(record.path("eer_codes")), strings(record.path("hp_codes")),
+                    record.hasNonNull("product_name") ? record.get("product_name").asText() : upload.product(),
+                    upload.hypatosDocumentId(), upload.hypatosFileId(), upload.uploadId(), hsegeniusId, customer,
+                    Instant.now().toString()));
+        }
+        return records;
+    }
+
+    public boolean isPublished(String documentId, String recordId) {
+        return progress(documentId).published().containsKey(recordId);
+    }
+
+    /** Before the first record goes out: from then on the document ends in done/, whatever a delivery does. */
+    public void releasing(String documentId) {
+        outcomes.addResult(documentId, Map.of(DocumentOutcomes.PUBLISHED_AT, Instant.now().toString()));
+    }
+
+    public synchronized void published(ValidatedRecord record) {
+        Progress progress = progress(record.documentId());
+        Map<String, ValidatedRecord> published = new LinkedHashMap<>(progress.published());
+        published.put(record.recordId(), record);
+        journal.write(record.documentId(), ENTRY, new Progress(published, false));
+    }
+
+    /** The EER codes of the published records: what HP Finder's proceed selects by. */
+    public String proceedCodes(String documentId) {
+        Set<String> codes = new LinkedHashSet<>();
+        progress(documentId).published().values().forEach(r -> codes.addAll(r.eerCodes()));
+        return String.join(",", codes);
+    }
+
+    /** The history request for the folder's customer, or null when no customer is set. */
+    public Map<String, Object> history(String documentId) {
+        ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
+        String customer = customer(received.watchedFolder());
+        if (customer == null) {
+            return null;
+        }
+        return Map.of("customer", Integer.parseInt(customer), "filters", Map.of("upload", uploadId(documentId)));
+    }
+
+    /** Records published and handed on: the result gains the records' ids and codes, the PDF goes to done/. */
+    public void finished(String documentId) {
+        Progress progress = progress(documentId);
+        Set<String> eer = new LinkedHashSet<>();
+        Set<String> hp = new LinkedHashSet<>();
+        List<String> recordIds = new ArrayList<>();
+        progress.published().values().forEach(r -> {
+            eer.addAll(r.eerCodes());
+            hp.addAll(r.hpCodes());
+            recordIds.add(r.recordId());
+        });
+        outcomes.addResult(documentId, Map.of(
+                "hsegenius", Map.of("uploadId", uploadId(documentId), "recordIds", recordIds),
+                "eerCodes", new ArrayList<>(eer), "hpCodes", new ArrayList<>(hp)));
+        journal.write(documentId, ENTRY, new Progress(progress.published(), true));
+    }
+
+    private String customer(String watchedFolder) {
+        String customer = share.watchedFolder(watchedFolder).map(WatchedFolder::customer).orElse(null);
+        if (customer == null || customer.isBlank()) {
+            customer = defaultCustomer;
+        }
+        return customer == null || customer.isBlank() ? null : customer;
+    }
+
+    private Progress progress(String documentId) {
+        return journal.read(documentId, ENTRY, Progress.class).orElse(new Progress(Map.of(), false));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    /** Journal entry {@code validate}: the records published so far, and whether the document is handed on. */
+    record Progress(Map<String, ValidatedRecord> published, boolean finished) {
+        Progress {
+            published = published == null ? Map.of() : published;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.hsepipeline.hsegenius;
+
+import static io.hsepipeline.testing.TestKafka.records;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.HsePipelineApplication;
+import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.sandbox.Sandbox;
+import io.hsepipeline.sandbox.SandboxSettings;
+import io.hsepipeline.testing.SandboxHttp;
+import io.hsepipeline.testing.StagedDocument;
+import io.hsepipeline.testing.TestKafka;
+import io.hsepipeline.testing.TestPdfs;
+import io.hsepipeline.testing.TestShare;
+import io.hsepipeline.testing.TopicSchemas;
+
+/** From hse.documents.extracted to hse.records.validated and done/, against the HSE Genius sandbox. */
+@CamelSpringBootTest
+@SpringBootTest(classes = HsePipelineApplication.class)
+class HseGeniusStageTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final Sandbox SANDBOX = Sandbox.start(SandboxSettings.defaults().withPorts(0, 0, 0, 0)
+            .withProcessingDelay(Duration.ofMillis(300)));
+    private static final SandboxHttp SANDBOX_HTTP = new SandboxHttp(SANDBOX);
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        SHARE.register(registry);
+        SANDBOX.applicationSettings().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("hse.hsegenius.validate-cron", () -> "0/1 * * * * ?");
+        // tokens are used past their expiry, so that HSE Genius answers 401 and the session must recover
+        registry.add("hse.hsegenius.token-margin-seconds", () -> "-5");
+        registry.add("hse.retry.initial-delay-millis", () -> "100");
+        registry.add("hse.retry.maximum-delay-millis", () -> "1000");
+        registry.add("hse.retry.maximum-redeliveries", () -> "10");
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        SANDBOX.close();
+    }
+
+    @Test
+    void extractedDocumentBecomesValidatedRecordsWithHpCodesAndEndsInDone() throws Exception {
+        ReceivedDocument doc = stage("Product name: Acetone", "15 01 10*");
+
+        publishExtracted(doc, Map.of("productName", "Acetone", "eerCodes", List.of("15 01 10*")));
+
+        ConsumerRecord<String, String> record = awaitValidated(doc.documentId());
+        assertThat(TopicSchemas.violations("hse.records.validated", record.value())).isEmpty();
+        JsonNode value = JSON.readTree(record.value());
+        assertThat(record.key()).isEqualTo(value.get("recordId").asText()).startsWith("hsegenius-");
+        assertThat(value.get("eerCodes")).extracting(JsonNode::asText).containsExactly("150110");
+        assertThat(value.get("hpCodes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("HP4", "HP14");
+        assertThat(value.get("product").asText()).isEqualTo("Acetone");
+        assertThat(value.get("hypatosDocumentId").asText()).isEqualTo("hy-" + doc.documentId().substring(0, 8));
+        assertThat(value.get("customer").asText()).isEqualTo("1");
+
+        Path sidecar = SHARE.folder("done").resolve(doc.fileName() + ".result.json");
+        await().atMost(WAIT).until(() -> Files.exists(sidecar));
+        assertThat(SHARE.folder("done").resolve(doc.fileName())).exists();
+        assertThat(SHARE.folder("processing").resolve(doc.documentId() + ".pdf")).doesNotExist();
+        JsonNode result = JSON.readTree(sidecar.toFile());
+        assertThat(result.at("/hsegenius/recordIds/0").asText()).isEqualTo(value.get("recordId").asText());
+        assertThat(result.get("hpCodes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("HP4", "HP14");
+
+        assertThat(uploadsOf(doc)).hasSize(1);
+        JsonNode history = SANDBOX_HTTP.entities("hsegenius").path("history");
+        assertThat(history.findValues("customer")).extracting(JsonNode::asInt).contains(1);
+        List<ConsumerRecord<String, String>> uploaded = records(SHARE.topic("hse.documents.uploaded"), doc.documentId());
+        assertThat(uploaded).hasSize(1);
+        assertThat(TopicSchemas.violations("hse.documents.uploaded", uploaded.get(0).value())).isEmpty();
+        assertThat(states(doc)).containsSubsequence("UPLOADED", "PARSED", "VALIDATED", "PUBLISHED");
+    }
+
+    @Test
+    void recordHseGeniusWillNotValidateFailsItsDocumentWithHseGeniusReason() throws Exception {
+        ReceivedDocument doc = stage("Product name: Mystery solvent");
+
+        publishExtracted(doc, Map.of("productName", "Mystery solvent"));
+
+        Path sidecar = SHARE.folder("error").resolve(doc.fileName() + ".error.json");
+        await().atMost(WAIT).until(() -> Files.exists(sidecar));
+        JsonNode error = JSON.readTree(sidecar.toFile());
+        assertThat(error.get("service").asText()).isEqualTo("hsegenius");
+        assertThat(error.get("reason").asText()).isEqualTo("not-validatable");
+        assertThat(error.get("detail").asText()).contains("no_eer_codes");
+        await().atMost(WAIT).until(() -> !records(SHARE.deadLetterTopic("validate")).isEmpty());
+        assertThat(records(SHARE.deadLetterTopic("validate")).get(0).headers().lastHeader("hse_reason").value())
+                .asString(StandardCharsets.UTF_8).isEqualTo("not-validatable");
+        await().atMost(WAIT).until(() -> states(doc).contains("FAILED"));
+        assertThat(records(SHARE.topic("hse.records.validated")).stream()
+                .filter(r -> r.value().contains(doc.documentId()))).isEmpty();
+    }
+
+    @Test
+    void uploadAKillLeftUnjournaledIsFoundInsteadOfMadeTwice() throws Exception {
+        ReceivedDocument doc = stage("Product name: Paint", "08 01 11*");
+        uploadDirectlyToSandbox(doc);
+
+        publishExtracted(doc, Map.of("productName", "Paint", "eerCodes", List.of("08 01 11*")));
+
+        awaitValidated(doc.documentId());
+        assertThat(uploadsOf(doc)).hasSize(1);
+    }
+
+    @Test
+    void expiringTokensAndServerErrorsDoNotStopTheStage() throws Exception {
+        SANDBOX_HTTP.faults("{\"tokenLifetimeSeconds\": 1, \"hsegenius\": {\"errorRate\": 0.3}}");
+        try {
+            ReceivedDocument doc = stage("Product name: Batteries", "16 06 01*");
+
+            publishExtracted(doc, Map.of("productName", "Batteries", "eerCodes", List.of("16 06 01*")));
+
+            JsonNode value = JSON.readTree(awaitValidated(doc.documentId()).value());
+            assertThat(value.get("hpCodes")).extracting(JsonNode::asText).containsExactly("HP8");
+            assertThat(uploadsOf(doc)).hasSize(1);
+            List<Integer> statuses = new ArrayList<>();
+            SANDBOX_HTTP.calls("hsegenius").forEach(call -> statuses.add(call.path("status").asInt()));
+            assertThat(statuses).contains(401).anyMatch(status -> status >= 500);
+        } finally {
+            SANDBOX_HTTP.faults("{\"tokenLifetimeSeconds\": 3600, \"hsegenius\": {\"errorRate\": 0}}");
+        }
+    }
+
+    private ConsumerRecord<String, String> awaitValidated(String documentId) {
+        await().atMost(WAIT).until(() -> validatedOf(documentId).size() == 1);
+        return validatedOf(documentId).get(0);
+    }
+
+    private static List<ConsumerRecord<String, String>> validatedOf(String documentId) {
+        return records(SHARE.topic("hse.records.validated")).stream()
+                .filter(r -> r.value().contains(documentId)).toList();
+    }
+
+    private static List<JsonNode> uploadsOf(ReceivedDocument doc) {
+        List<JsonNode> uploads = new ArrayList<>();
+        SANDBOX_HTTP.entities("hsegenius").path("uploads").forEach(u -> {
+            if (u.path("filename").asText().equals(doc.documentId() + ".pdf")) {
+                uploads.add(u);
+            }
+        });
+        return uploads;
+    }
+
+    private static List<String> states(ReceivedDocument doc) throws IOException {
+        List<String> states = new ArrayList<>();
+        for (ConsumerRecord<String, String> status : records(SHARE.statusTopic(), doc.documentId())) {
+            states.add(JSON.readTree(status.value()).get("state").asText());
+        }
+        return states;
+    }
+
+    private static ReceivedDocument stage(String... lines) {
+        List<String> text = new ArrayList<>(List.of(lines));
+        text.add("Test copy " + UUID.randomUUID());
+        return StagedDocument.received(SHARE, TestPdfs.withText(text.toArray(String[]::new)),
+                TestShare.uniqueName("sds"));
+    }
+
+    private static void publishExtracted(ReceivedDocument doc, Map<String, Object> entities) throws IOException {
+        Map<String, Object> extracted = Map.of(
+                "documentId", doc.documentId(), "fileName", doc.fileName(), "watchedFolder", doc.watchedFolder(),
+                "hypatosDocumentId", "hy-" + doc.documentId().substring(0, 8), "hypatosFileId", "file-1",
+                "hypatosState", "done", "entities", entities, "eerCodes", List.of(),
+                "extractedAt", Instant.now().toString());
+        TestKafka.send(SHARE.topic("hse.documents.extracted"), doc.documentId(), JSON.writeValueAsString(extracted));
+    }
+
+    /** What a kill right after HSE Genius answered the upload, before the journal, leaves behind. */
+    private static void uploadDirectlyToSandbox(ReceivedDocument doc) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://localhost:" + SANDBOX.port("hsegenius");
+        String login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/user/token/"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
+                        "email", SANDBOX.applicationSettings().get("HSEGENIUS_EMAIL"),
+                        "password", SANDBOX.applicationSettings().get("HSEGENIUS_PASSWORD")))))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String token = JSON.readTree(login).get("access").asText();
+        var form = org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder.create()
+                .addBinaryBody("pdf", SHARE.folder("processing").resolve(doc.documentId() + ".pdf").toFile(),
+                        org.apache.hc.core5.http.ContentType.create("application/pdf"), doc.documentId() + ".pdf")
+                .addTextBody("title", "Paint").addTextBody("eer_codes", "080111").build();
+        var bytes = new java.io.ByteArrayOutputStream();
+        form.writeTo(bytes);
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/files/upload/"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", form.getContentType())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(201);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("hsegenius-stage-share");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.hsepipeline.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.sandbox.Sandbox;
+
+/** The sandbox's inspection and knobs, over HTTP, as a test reads them. */
+public final class SandboxHttp {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Sandbox sandbox;
+
+    public SandboxHttp(Sandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    /** GET /_sandbox/{service}/entities */
+    public JsonNode entities(String service) {
+        return get(service, "/_sandbox/" + service + "/entities");
+    }
+
+    /** GET /_sandbox/{service}/calls */
+    public JsonNode calls(String service) {
+        return get(service, "/_sandbox/" + service + "/calls");
+    }
+
+    /** POST /_sandbox/faults with the given JSON. */
+    public void faults(String json) {
+        send(HttpRequest.newBuilder(uri("hypatos", "/_sandbox/faults")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private JsonNode get(String service, String path) {
+        return send(HttpRequest.newBuilder(uri(service, path)).GET().build());
+    }
+
+    private JsonNode send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String service, String path) {
+        return URI.create("http://localhost:" + sandbox.port(service) + path);
+    }
+}
