@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -58,7 +60,7 @@ public class HseGeniusAuth {
     }
 
     /** Sets the Authorization header of the next HSE Genius call. */
-    public void authorize(Exchange exchange) throws IOException, InterruptedException {
+    public void authorize(Exchange exchange) throws IOException, InterruptedException, HttpOperationFailedException {
         exchange.getMessage().setHeader("Authorization", "Bearer " + accessToken());
     }
 
@@ -68,7 +70,7 @@ public class HseGeniusAuth {
         accessExpiry = Instant.MIN;
     }
 
-    synchronized String accessToken() throws IOException, InterruptedException {
+    synchronized String accessToken() throws IOException, InterruptedException, HttpOperationFailedException {
         if (access != null && clock.instant().isBefore(accessExpiry.minus(margin))) {
             return access;
         }
@@ -91,7 +93,7 @@ public class HseGeniusAuth {
                     + " (" + login.statusCode() + ").", "Check HSEGENIUS_EMAIL and HSEGENIUS_PASSWORD.");
         }
         if (login.statusCode() != 200) {
-            throw new IOException("HSE Genius login answered " + login.statusCode());
+            throw failed(login);
         }
         accept(json.readTree(login.body()));
         return access;
@@ -114,6 +116,14 @@ public class HseGeniusAuth {
         } catch (RuntimeException | IOException e) {
             return Instant.MAX;
         }
+    }
+
+    /** As camel-http reports a failed call, so that the shared retry rules (Retry-After included) apply. */
+    private static HttpOperationFailedException failed(HttpResponse<String> response) {
+        Map<String, String> headers = new HashMap<>();
+        response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
+        return new HttpOperationFailedException(response.uri().toString(), response.statusCode(),
+                "HSE Genius login answered " + response.statusCode(), null, headers, response.body());
     }
 
     private HttpResponse<String> post(String path, Map<String, String> body) throws IOException, InterruptedException {

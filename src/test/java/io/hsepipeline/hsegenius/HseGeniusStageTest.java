@@ -149,6 +149,21 @@ class HseGeniusStageTest {
         }
     }
 
+    @Test
+    void rateLimitStormIsWaitedOutAsHseGeniusAsks() throws Exception {
+        ReceivedDocument doc = stage("Product name: Oily rags", "15 02 02*");
+        SANDBOX_HTTP.faults("{\"hsegenius\": {\"stormSeconds\": 3}}");
+
+        publishExtracted(doc, Map.of("productName", "Oily rags", "eerCodes", List.of("15 02 02*")));
+
+        JsonNode value = JSON.readTree(awaitValidated(doc.documentId()).value());
+        assertThat(value.get("hpCodes")).extracting(JsonNode::asText).containsExactly("HP14");
+        List<Integer> statuses = new ArrayList<>();
+        SANDBOX_HTTP.calls("hsegenius").forEach(call -> statuses.add(call.path("status").asInt()));
+        assertThat(statuses).contains(429);
+        assertThat(uploadsOf(doc)).hasSize(1);
+    }
+
     private ConsumerRecord<String, String> awaitValidated(String documentId) {
         await().atMost(WAIT).until(() -> validatedOf(documentId).size() == 1);
         return validatedOf(documentId).get(0);
