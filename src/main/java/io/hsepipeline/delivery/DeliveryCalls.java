@@ -13,6 +13,7 @@ public class DeliveryCalls {
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_METHOD, exchange.getVariable("httpMethod", String.class));
         message.setHeader(Exchange.HTTP_PATH, exchange.getVariable("httpPath", String.class));
+        message.removeHeaders("CamelHttp(Query|Uri|Response.*)");
         Object body = message.getBody();
         if (body != null && !(body instanceof HttpEntity)) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");

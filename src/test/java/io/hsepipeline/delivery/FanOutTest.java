@@ -29,10 +29,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
+import io.hsepipeline.dev.ReplayDeadLetters;
 import io.hsepipeline.fourhse.FourHseDelivery;
 import io.hsepipeline.intake.ReceivedDocument;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.sandbox.SandboxSettings;
+import io.hsepipeline.testing.TestKafka;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
 import io.hsepipeline.testing.TopicSchemas;
@@ -200,7 +202,9 @@ class FanOutTest {
 
     @Test
     void burstsOf429And5xxAndTimeoutsAreRetriedUntilEachRecordIsDeliveredOnce() {
-        BENCH.faults("{\"fourhse\": {\"errorRate\": 0.3, \"timeoutRate\": 0.05}, \"qehs\": {\"stormSeconds\": 2, \"errorRate\": 0.2}}");
+        // reset in milliseconds: a Unix-seconds reset rounds down to "now" and Failures then retries at once
+        BENCH.faults("{\"fourhse\": {\"errorRate\": 0.15, \"timeoutRate\": 0.05}, "
+                + "\"qehs\": {\"stormSeconds\": 2, \"errorRate\": 0.15, \"resetHeaderFormat\": \"millis\"}}");
         try {
             List<Map<String, Object>> published = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -215,11 +219,14 @@ class FanOutTest {
             for (Map<String, Object> record : published) {
                 assertThat(certificatesOf((String) record.get("recordId"))).hasSize(1);
                 assertThat(qehsRecordsOf((String) record.get("recordId"))).hasSize(1);
+                assertThat(records(BENCH.share().deadLetterTopic("fourhse"), (String) record.get("recordId"))).isEmpty();
+                assertThat(records(BENCH.share().deadLetterTopic("qehs"), (String) record.get("recordId"))).isEmpty();
             }
             assertThat(BENCH.stats("fourhse").path("injectedErrors").asInt()).isPositive();
             assertThat(BENCH.stats("qehs").path("rateLimited").asInt()).isPositive();
         } finally {
-            BENCH.faults("{\"fourhse\": {\"errorRate\": 0, \"timeoutRate\": 0}, \"qehs\": {\"stormSeconds\": 0, \"errorRate\": 0}}");
+            BENCH.faults("{\"fourhse\": {\"errorRate\": 0, \"timeoutRate\": 0}, "
+                    + "\"qehs\": {\"stormSeconds\": 0, \"errorRate\": 0, \"resetHeaderFormat\": \"unix\"}}");
         }
     }
 
@@ -263,6 +270,33 @@ class FanOutTest {
         assertThat(header(dead, "hse_detail")).contains("Idempotency key reused")
                 .contains("Idempotency-Key: Already used with another body");
         assertThat(qehsRecordsOf(recordId)).hasSize(1);
+    }
+
+    @Test
+    void deadLetterReplayedWithTheReplayCommandAfterTheCauseIsFixedIsDeliveredOnce() {
+        ReceivedDocument document = BENCH.document(uniqueName("qehs-down"));
+        Map<String, Object> record = DeliverySandbox.validated(document, List.of("150110*"), List.of());
+        String recordId = (String) record.get("recordId");
+        String deadLetters = BENCH.share().deadLetterTopic("qehs");
+        BENCH.faults("{\"qehs\": {\"errorRate\": 1.0}}");
+        try {
+            BENCH.publish(record);
+            await().atMost(WAIT).until(() -> !records(deadLetters, recordId).isEmpty());
+        } finally {
+            BENCH.faults("{\"qehs\": {\"errorRate\": 0}}");
+        }
+        ConsumerRecord<String, String> dead = records(deadLetters, recordId).get(0);
+        assertThat(header(dead, "hse_reason")).startsWith("http-5");
+        assertThat(qehsRecordsOf(recordId)).isEmpty();
+
+        List<String> replayed = new ReplayDeadLetters(TestKafka.bootstrapServers()).one(deadLetters, dead.partition(), dead.offset());
+
+        assertThat(replayed).singleElement().asString().contains(recordId);
+        await().atMost(WAIT).until(() -> qehsRecordsOf(recordId).size() == 1 && deliveredCount("qehs", recordId) == 2);
+        assertThat(certificatesOf(recordId)).hasSize(1);
+        ConsumerRecord<String, String> again = records(BENCH.share().topic("hse.records.validated"), recordId).get(1);
+        assertThat(again.value()).isEqualTo(dead.value());
+        assertThat(again.headers().lastHeader("hse_reason")).isNull();
     }
 
     /** Both consumer groups have committed past this many records of the key (the work behind them is done). */
