@@ -3,7 +3,7 @@ MVN ?= mvn -B
 DEV_CP := target/dev-classpath.txt
 JAVA_OPTS ?=
 
-.PHONY: run test sandbox tail package dev-classes clean
+.PHONY: run test sandbox tail replay package dev-classes clean
 
 ## run: embedded Kafka, the sandbox and the application, wired together (Ctrl-C stops all)
 run: dev-classes
@@ -21,6 +21,11 @@ sandbox: dev-classes
 tail: dev-classes
 	@test -n "$(TOPIC)" || { echo "usage: make tail TOPIC=hse.documents.received" >&2; exit 2; }
 	@java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.dev.TopicTail "$(TOPIC)"
+
+## replay DLT=hse.dlt.qehs [PARTITION=0 OFFSET=12]: send dead letters back to the topic they came from
+replay: dev-classes
+	@test -n "$(DLT)" || { echo "usage: make replay DLT=hse.dlt.qehs [PARTITION=0 OFFSET=12]" >&2; exit 2; }
+	@java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.dev.ReplayDeadLetters "$(DLT)" $(if $(OFFSET),"$(or $(PARTITION),0)" "$(OFFSET)")
 
 ## package: the application jar, target/hse-pipeline-*.jar
 package:
