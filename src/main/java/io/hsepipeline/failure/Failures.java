@@ -28,16 +28,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class Failures implements Processor {
 
     private final ObjectMapper json;
+    private final Duration minimumWait;
     private final Duration maximumWait;
     private final Clock clock;
 
     @Autowired
-    public Failures(ObjectMapper json, @Value("${hse.retry.maximum-delay-millis}") long maximumWaitMillis) {
-        this(json, Duration.ofMillis(maximumWaitMillis), Clock.systemUTC());
+    public Failures(ObjectMapper json, @Value("${hse.retry.initial-delay-millis}") long minimumWaitMillis,
+                    @Value("${hse.retry.maximum-delay-millis}") long maximumWaitMillis) {
+        this(json, Duration.ofMillis(minimumWaitMillis), Duration.ofMillis(maximumWaitMillis), Clock.systemUTC());
     }
 
-    Failures(ObjectMapper json, Duration maximumWait, Clock clock) {
+    Failures(ObjectMapper json, Duration minimumWait, Duration maximumWait, Clock clock) {
         this.json = json;
+        this.minimumWait = minimumWait;
         this.maximumWait = maximumWait;
         this.clock = clock;
     }
@@ -50,13 +53,18 @@ public class Failures implements Processor {
         return e instanceof IOException || e.getCause() instanceof IOException;
     }
 
-    /** Before each redelivery (onExceptionOccurred): wait what the service asked for, never more than the cap. */
+    /**
+     * Before each redelivery (onExceptionOccurred): wait what the service asked for, never more than the cap;
+     * a wait shorter than the first backoff (a reset time rounded down to now) leaves the backoff in charge.
+     */
     @Override
     public void process(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (e instanceof HttpOperationFailedException http) {
-            requestedWait(http.getResponseHeaders()).ifPresent(wait ->
-                    exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.toMillis(), maximumWait.toMillis())));
+            requestedWait(http.getResponseHeaders())
+                    .filter(wait -> wait.compareTo(minimumWait) >= 0)
+                    .ifPresent(wait -> exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY,
+                            Math.min(wait.toMillis(), maximumWait.toMillis())));
         }
     }
 

@@ -30,6 +30,8 @@ public class HseGeniusCalls {
         String query = exchange.getVariable("httpQuery", String.class);
         if (query != null && !query.isBlank()) {
             message.setHeader(Exchange.HTTP_QUERY, query);
+        } else {
+            message.removeHeader(Exchange.HTTP_QUERY);
         }
         Object body = message.getBody();
         if (body != null && !(body instanceof HttpEntity)) {

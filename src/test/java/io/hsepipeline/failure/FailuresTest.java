@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +21,7 @@ class FailuresTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T06:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final Failures failures = new Failures(new ObjectMapper(), Duration.ofSeconds(60), CLOCK);
+    private final Failures failures = new Failures(new ObjectMapper(), Duration.ofSeconds(1), Duration.ofSeconds(60), CLOCK);
 
     @Test
     void resetHeaderIsReadWhateverItsUnit() {
@@ -38,6 +41,13 @@ class FailuresTest {
         assertThat(failures.requestedWait(Map.of("X-RateLimit-Reset", String.valueOf(NOW.getEpochSecond() + 3))))
                 .contains(Duration.ofSeconds(3));
         assertThat(failures.requestedWait(Map.of())).isEmpty();
+    }
+
+    @Test
+    void nextRedeliveryWaitsWhatTheServiceAskedWithinBounds() {
+        assertThat(redeliveryDelayAfter("Retry-After", "5")).isEqualTo(5000L);
+        assertThat(redeliveryDelayAfter("Retry-After", "3600")).isEqualTo(60_000L);
+        assertThat(redeliveryDelayAfter("X-RateLimit-Reset", String.valueOf(NOW.getEpochSecond()))).isNull();
     }
 
     @Test
@@ -63,6 +73,14 @@ class FailuresTest {
         assertThat(failures.reason(e)).isEqualTo("http-400");
         assertThat(failures.detail(e)).contains("Validation failed", "does not match module",
                 "/payload/ewcCode: is required");
+    }
+
+    private Long redeliveryDelayAfter(String header, String value) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new HttpOperationFailedException(
+                "http://localhost:9104/api/v1/records", 429, "Too Many Requests", null, Map.of(header, value), ""));
+        failures.process(exchange);
+        return exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
     }
 
     private static HttpOperationFailedException http(int status, String body) {
