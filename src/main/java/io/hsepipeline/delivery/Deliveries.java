@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hsepipeline.hsegenius.ValidatedRecord;
 import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.journal.DocumentJournal;

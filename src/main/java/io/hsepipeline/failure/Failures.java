@@ -72,7 +72,7 @@ public class Failures implements Processor {
         if (headers == null) {
             return Optional.empty();
         }
-        for (String name : List.of("Retry-After", "x-ratelimit-reset", "X-RateLimit-Reset", "RateLimit-Reset")) {
+        for (String name : List.of("Retry-After", "x-ratelimit-reset", "X-Rate-Limit-Reset", "RateLimit-Reset")) {
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 if (header.getKey().equalsIgnoreCase(name)) {
                     Optional<Duration> wait = RetryAfter.parse(firstValue(header.getValue()), clock);

@@ -1,9 +1,10 @@
-package io.hsepipeline.hsegenius;
+package io.hsepipeline.http;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
@@ -12,26 +13,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-/** Request headers and parsed answers of the hsegenius-call route. */
-@Component("hsegeniusCalls")
-public class HseGeniusCalls {
+/**
+ * Request line and answers of the routes' service calls (hsegenius-call, fourhse-call, qehs-call): method, path
+ * and query from the route's variables httpMethod, httpPath and httpQuery; the answer parsed as JSON.
+ */
+@Component("serviceCalls")
+public class ServiceCalls {
 
     private final ObjectMapper json;
 
-    public HseGeniusCalls(ObjectMapper json) {
+    public ServiceCalls(ObjectMapper json) {
         this.json = json;
     }
 
-    /** Method, path and query from the route's variables; JSON content type unless the body is a multipart form. */
+    /** JSON content type unless the body is a multipart form, which brings its own. */
     public void prepare(Exchange exchange) {
-        var message = exchange.getMessage();
+        Message message = exchange.getMessage();
+        message.removeHeaders("CamelHttp(Query|Uri|Response.*)");
         message.setHeader(Exchange.HTTP_METHOD, exchange.getVariable("httpMethod", String.class));
         message.setHeader(Exchange.HTTP_PATH, exchange.getVariable("httpPath", String.class));
         String query = exchange.getVariable("httpQuery", String.class);
         if (query != null && !query.isBlank()) {
             message.setHeader(Exchange.HTTP_QUERY, query);
-        } else {
-            message.removeHeader(Exchange.HTTP_QUERY);
         }
         Object body = message.getBody();
         if (body != null && !(body instanceof HttpEntity)) {
