@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +97,29 @@ public class HseGeniusUploads {
 
     public void announced(String documentId) {
         journal.write(documentId, ENTRY, upload(documentId).withAnnounced());
+    }
+
+    /**
+     * The request for direct:hypatos-transfer: whether HSE Genius took the document. The Hypatos id comes from
+     * the upload's journal entry or, when the upload never happened, from the document's result.
+     */
+    public Map<String, Object> transfer(String documentId, boolean successful, String message) {
+        String hypatosId = journal.read(documentId, ENTRY, HseGeniusUpload.class).map(HseGeniusUpload::hypatosDocumentId)
+                .orElseGet(() -> outcomes.fields(documentId).get("hypatos") instanceof Map<?, ?> hypatos
+                        && hypatos.get("documentId") != null ? hypatos.get("documentId").toString() : null);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("documentId", documentId);
+        request.put("hypatosDocumentId", hypatosId);
+        request.put("successful", successful);
+        if (message != null) {
+            request.put("message", message.length() > 500 ? message.substring(0, 500) : message);
+        }
+        return request;
+    }
+
+    /** Hypatos could not be told: the document goes on, and its result says so. */
+    public void transferNotTold(String documentId, Exception failure) {
+        outcomes.addResult(documentId, Map.of("hypatos", Map.of("transferFailure", String.valueOf(failure.getMessage()))));
     }
 
     HseGeniusUpload upload(String documentId) {

@@ -137,6 +137,11 @@ public class DocumentOutcomes {
                 .filter(Files::exists);
     }
 
+    /** The document's result so far (a copy): its ids at every service and its codes. */
+    public Map<String, Object> fields(String documentId) {
+        return result(documentId).fields;
+    }
+
     /** A state change of a document, for {@code direct:document-status}. */
     public StatusRecord status(String documentId, String state, String stage) {
         return status(received(documentId), DocumentState.valueOf(state), stage, null, null);
