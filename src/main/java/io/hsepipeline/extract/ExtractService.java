@@ -1,0 +1,340 @@
+package io.hsepipeline.extract;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.extract.Extraction.Phase;
+import io.hsepipeline.failure.Failures;
+import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.hypatos.HypatosRequest;
+import io.hsepipeline.hypatos.HypatosSettings;
+import io.hsepipeline.intake.IntakeService;
+import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.kafka.TopicLookup;
+import io.hsepipeline.outcome.DocumentOutcomes;
+import io.hsepipeline.share.PipelineSettings;
+import io.hsepipeline.share.ShareFolders;
+
+/**
+ * The steps of the Extract stage (routes/20-extract.camel.yaml): what to ask Hypatos next for a document, what
+ * its answers mean, and the {@code extract} journal entry that lets a restart continue without calling twice.
+ * Documents waiting at Hypatos are kept in a schedule (loaded from the journal at start) that the poller reads.
+ */
+@Component("extract")
+public class ExtractService {
+
+    public static final String STAGE = "extract";
+    public static final String SERVICE = "hypatos";
+    /** Journal entry: the document's progress at Hypatos. */
+    public static final String ENTRY = "extract";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExtractService.class);
+    private static final Set<String> EXTRACTED = Set.of("done", "doneAutomatically", "extracted", "transferred",
+            "transferFailed");
+    private static final Set<String> PROCESSING = Set.of("new", "processing");
+    private static final Set<String> IN_REVIEW = Set.of("reviewRequired", "inCompletion");
+    private static final int MAX_FILE_NAME = 256;
+
+    private final DocumentJournal journal;
+    private final DocumentOutcomes documents;
+    private final ShareFolders share;
+    private final TopicLookup topics;
+    private final String extractedTopic;
+    private final HypatosSettings hypatos;
+    private final ExtractSettings settings;
+    private final ObjectMapper json;
+    private final Failures failures;
+    private final Clock clock;
+    private final Map<String, Instant> schedule = new ConcurrentHashMap<>();
+    private volatile boolean scheduleLoaded;
+
+    @Autowired
+    public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
+                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
+                         Failures failures) {
+        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json, failures,
+                Clock.systemUTC());
+    }
+
+    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
+                   String extractedTopic, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
+                   Failures failures, Clock clock) {
+        this.journal = journal;
+        this.documents = documents;
+        this.share = share;
+        this.topics = topics;
+        this.extractedTopic = extractedTopic;
+        this.hypatos = hypatos;
+        this.settings = settings;
+        this.json = json;
+        this.failures = failures;
+        this.clock = clock;
+    }
+
+    public Extraction progress(String documentId) {
+        return journal.read(documentId, ENTRY, Extraction.class).orElseGet(Extraction::none);
+    }
+
+    /** A received record replayed for a document that already ended (done/ or error/) is left alone. */
+    public boolean ended(String documentId) {
+        return journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
+                .map(result -> result.get("endedAs") != null)
+                .orElse(false);
+    }
+
+    public HypatosRequest upload(ReceivedDocument received) {
+        Path pdf = share.processingPdf(received.documentId());
+        try {
+            return HypatosRequest.upload(fileName(received.fileName()), Files.readAllBytes(pdf));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + pdf + " to upload it to Hypatos: " + e.getMessage(), e);
+        }
+    }
+
+    public void uploaded(String documentId, Map<String, Object> answer) {
+        String fileId = text(answer, "id");
+        journal.write(documentId, ENTRY, progress(documentId).withFile(fileId));
+        LOG.info("Document {} uploaded to Hypatos as file {}", documentId, fileId);
+    }
+
+    /** Before process-file: the documents Hypatos already made from the file (a kill may have hidden its answer). */
+    public HypatosRequest documentsOfFile(String documentId) {
+        return HypatosRequest.get("/documents", "fileId=" + encode(progress(documentId).fileId())
+                + "&projectId=" + encode(hypatos.projectId()) + "&limit=50");
+    }
+
+    /** The id of the document made from the file, or null; a document can hold several files. */
+    @SuppressWarnings("unchecked")
+    public String documentOfFile(String documentId, Map<String, Object> page) {
+        String fileId = progress(documentId).fileId();
+        for (Object item : (List<Object>) page.getOrDefault("data", List.of())) {
+            Map<String, Object> doc = (Map<String, Object>) item;
+            boolean main = fileId.equals(doc.get("fileId"));
+            boolean among = ((List<Object>) doc.getOrDefault("files", List.of())).stream()
+                    .anyMatch(file -> fileId.equals(((Map<String, Object>) file).get("id")));
+            if (main || among) {
+                return text(doc, "id");
+            }
+        }
+        return null;
+    }
+
+    public HypatosRequest processFile(ReceivedDocument received) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("fileId", progress(received.documentId()).fileId());
+        body.put("projectId", hypatos.projectId());
+        body.put("externalId", received.documentId());
+        return HypatosRequest.postJson("/documents/process-file", write(body));
+    }
+
+    /** process-file answered, or a look-up found the document: from now on the poller checks it. */
+    public void processing(String documentId, String hypatosDocumentId) {
+        Instant now = clock.instant();
+        Instant next = now.plusMillis(settings.pollFirstMillis());
+        journal.write(documentId, ENTRY, progress(documentId).polling(hypatosDocumentId, now.toString(), next.toString(),
+                settings.pollFirstMillis()));
+        schedule.put(documentId, next);
+        LOG.info("Document {} is Hypatos document {}; first check at {}", documentId, hypatosDocumentId, next);
+    }
+
+    /** Documents whose next check at Hypatos is due, earliest first. */
+    public List<String> due() {
+        loadSchedule();
+        Instant now = clock.instant();
+        return schedule.entrySet().stream()
+                .filter(entry -> !entry.getValue().isAfter(now))
+                .sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** The check of a document; one that Hypatos did not finish within the maximum wait fails instead. */
+    public HypatosRequest poll(String documentId) {
+        Extraction progress = progress(documentId);
+        Duration waited = Duration.between(Instant.parse(progress.pollingSince()), clock.instant());
+        if (!inReview(progress.state()) && waited.compareTo(settings.maxWait()) > 0) {
+            throw new ServiceFailure(SERVICE, "timeout", "Hypatos document " + progress.hypatosDocumentId()
+                    + " is still " + progress.state() + " after " + waited.toSeconds() + " s (HSE_EXTRACT_MAX_WAIT is "
+                    + settings.maxWait() + ")", "Look at the document in Hypatos; drop the file again once Hypatos works.");
+        }
+        return HypatosRequest.get("/documents/" + encode(progress.hypatosDocumentId()), null);
+    }
+
+    /**
+     * What Hypatos' state means: true once the document is extracted; false when it is worth checking again
+     * later (scheduled here); a ServiceFailure when it ended without a result or waited for review too long.
+     */
+    public boolean polled(String documentId, Map<String, Object> document) {
+        String state = text(document, "state");
+        Extraction progress = progress(documentId);
+        if (EXTRACTED.contains(state)) {
+            return true;
+        }
+        String reviewSince = null;
+        if (IN_REVIEW.contains(state)) {
+            reviewSince = progress.reviewSince() != null ? progress.reviewSince() : clock.instant().toString();
+            Duration waited = Duration.between(Instant.parse(reviewSince), clock.instant());
+            if (waited.compareTo(settings.reviewWait()) >= 0) {
+                throw new ServiceFailure(SERVICE, "needs-review", "Needs review in Hypatos: document "
+                        + progress.hypatosDocumentId() + " has been " + state + " for " + waited.toSeconds()
+                        + " s (HSE_EXTRACT_REVIEW_WAIT is " + settings.reviewWait() + ")",
+                        "Finish the review in Hypatos, then drop the file again.");
+            }
+        } else if (!PROCESSING.contains(state)) {
+            throw new ServiceFailure(SERVICE, state, "Hypatos ended document " + progress.hypatosDocumentId()
+                    + " as " + state + " without a result", "Look at the document in Hypatos ("
+                    + document.getOrDefault("url", "its Studio") + "); fix the PDF and drop it again.");
+        }
+        schedule(documentId, progress, grownWait(progress), state, reviewSince);
+        return false;
+    }
+
+    /** For a doCatch: the check failed in a way retrying can fix (the failures bean's judgement). */
+    public boolean retryable(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return failure != null && failures.retryable(failure);
+    }
+
+    /** A check that failed in a way retrying can fix: again after the grown wait, or what Hypatos asked for. */
+    public void retryLater(String documentId, Long requestedMillis) {
+        Extraction progress = progress(documentId);
+        long wait = Math.max(grownWait(progress), requestedMillis == null ? 0 : requestedMillis);
+        schedule(documentId, progress, wait, progress.state(), progress.reviewSince());
+    }
+
+    /** The record for hse.documents.extracted; the Hypatos ids also go to the document's result. */
+    @SuppressWarnings("unchecked")
+    public ExtractedDocument extracted(String documentId, Map<String, Object> document) {
+        ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
+        Extraction progress = progress(documentId);
+        String state = text(document, "state");
+        Map<String, Object> ids = new LinkedHashMap<>();
+        ids.put("documentId", progress.hypatosDocumentId());
+        ids.put("fileId", progress.fileId());
+        ids.put("state", state);
+        documents.addResult(documentId, Map.of(SERVICE, ids));
+        Object entities = document.get("entities");
+        return new ExtractedDocument(documentId, received.fileName(), received.watchedFolder(),
+                progress.hypatosDocumentId(), progress.fileId(), state,
+                entities instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of(), received.eerCodes(),
+                clock.instant().toString());
+    }
+
+    /**
+     * Before publishing: false when an earlier publication may have reached Kafka before a kill and Kafka has
+     * the record. Kafka is read only in that case.
+     */
+    public boolean publishNeeded(String documentId) {
+        Extraction progress = progress(documentId);
+        if (progress.phase() == Phase.PUBLISHING) {
+            return !topics.containsKey(extractedTopic, documentId);
+        }
+        journal.write(documentId, ENTRY, progress.moved(Phase.PUBLISHING, progress.state()));
+        return true;
+    }
+
+    /** The extracted record is on Kafka: the document leaves the schedule. */
+    public void published(String documentId) {
+        Extraction progress = progress(documentId);
+        journal.write(documentId, ENTRY, progress.moved(Phase.EXTRACTED, progress.state()));
+        schedule.remove(documentId);
+        LOG.info("Document {} extracted by Hypatos ({})", documentId, progress.state());
+    }
+
+    /** The document failed for good: it leaves the schedule. */
+    public void failed(String documentId) {
+        schedule.remove(documentId);
+        Extraction progress = progress(documentId);
+        journal.write(documentId, ENTRY, progress.moved(Phase.FAILED, progress.state()));
+    }
+
+    /** The received record as intake published it: the body of a dead letter written by the poller. */
+    public String receivedRecord(String documentId) {
+        return write(journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class));
+    }
+
+    private static boolean inReview(String state) {
+        return state != null && IN_REVIEW.contains(state);
+    }
+
+    private long grownWait(Extraction progress) {
+        long last = progress.waitMillis() == null ? settings.pollFirstMillis() : progress.waitMillis();
+        return Math.min(settings.pollMaxMillis(), Math.round(last * settings.pollGrowth()));
+    }
+
+    private void schedule(String documentId, Extraction progress, long waitMillis, String state, String reviewSince) {
+        Instant next = clock.instant().plusMillis(waitMillis);
+        journal.write(documentId, ENTRY, progress.nextPoll(next.toString(), waitMillis, state, reviewSince));
+        schedule.put(documentId, next);
+    }
+
+    /** Once per start: documents a restart found waiting at Hypatos are checked again, at their journaled time. */
+    private void loadSchedule() {
+        if (scheduleLoaded) {
+            return;
+        }
+        synchronized (schedule) {
+            if (scheduleLoaded) {
+                return;
+            }
+            for (String documentId : journal.documentsWith(ENTRY)) {
+                Extraction progress = progress(documentId);
+                if (progress.phase() == Phase.POLLING || progress.phase() == Phase.PUBLISHING) {
+                    schedule.putIfAbsent(documentId, progress.nextPollAt() == null ? clock.instant()
+                            : Instant.parse(progress.nextPollAt()));
+                }
+            }
+            LOG.info("Extract: {} document(s) waiting at Hypatos", schedule.size());
+            scheduleLoaded = true;
+        }
+    }
+
+    /** X-Hy-Filename takes at most 256 characters; the end of a long name (its extension) is kept. */
+    private static String fileName(String name) {
+        return name.length() <= MAX_FILE_NAME ? name : name.substring(name.length() - MAX_FILE_NAME);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private static String text(Map<String, Object> map, String field) {
+        Object value = map.get(field);
+        if (value == null) {
+            throw new IllegalStateException("Hypatos answered without '" + field + "': " + map.keySet());
+        }
+        return value.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,25 @@
+package io.hsepipeline.hypatos;
+
+/**
+ * One call to Hypatos, for {@code direct:hypatos-call}: the path under HYPATOS_BASE_URL, and what to send.
+ *
+ * @param query       URL query without '?', or null
+ * @param contentType of the payload, or null when there is none
+ * @param fileName    sent as X-Hy-Filename (uploads only), or null
+ * @param payload     bytes or a JSON string, or null
+ */
+public record HypatosRequest(String method, String path, String query, String contentType, String fileName,
+                             Object payload) {
+
+    public static HypatosRequest get(String path, String query) {
+        return new HypatosRequest("GET", path, query, null, null, null);
+    }
+
+    public static HypatosRequest postJson(String path, String json) {
+        return new HypatosRequest("POST", path, null, "application/json", null, json);
+    }
+
+    public static HypatosRequest upload(String fileName, byte[] pdf) {
+        return new HypatosRequest("POST", "/files", null, "application/pdf", fileName, pdf);
+    }
+}

@@ -1,0 +1,125 @@
+package io.hsepipeline.extract;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.sandbox.Sandbox;
+import io.hsepipeline.sandbox.SandboxSettings;
+
+/** The sandbox as the Extract tests see it: Hypatos' knobs, what it was asked and what it made. */
+final class HypatosSandbox {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Sandbox sandbox;
+
+    HypatosSandbox(Duration processingDelay) {
+        this.sandbox = Sandbox.start(SandboxSettings.defaults().withPorts(0, 0, 0, 0).withProcessingDelay(processingDelay));
+    }
+
+    /** Points the application at this sandbox. */
+    void register(DynamicPropertyRegistry registry) {
+        sandbox.applicationSettings().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    Map<String, String> applicationSettings() {
+        return sandbox.applicationSettings();
+    }
+
+    void faults(Map<String, Object> knobs) {
+        send("POST", "/_sandbox/faults", knobs);
+    }
+
+    /** Forgets every token, file and document, and restores the start knobs. */
+    void reset() {
+        send("POST", "/_sandbox/reset", Map.of());
+    }
+
+    JsonNode stats() {
+        return send("GET", "/_sandbox/stats", null).path("hypatos");
+    }
+
+    List<JsonNode> calls() {
+        List<JsonNode> calls = new ArrayList<>();
+        send("GET", "/_sandbox/hypatos/calls", null).forEach(calls::add);
+        return calls;
+    }
+
+    /** Hypatos documents whose externalId is our document id. */
+    List<JsonNode> documentsFor(String documentId) {
+        List<JsonNode> found = new ArrayList<>();
+        entities().path("documents").forEach(doc -> {
+            if (documentId.equals(doc.path("externalId").asText())) {
+                found.add(doc);
+            }
+        });
+        return found;
+    }
+
+    /** Files uploaded with this X-Hy-Filename. */
+    List<JsonNode> filesNamed(String fileName) {
+        List<JsonNode> found = new ArrayList<>();
+        entities().path("files").forEach(file -> {
+            if (fileName.equals(file.path("filename").asText())) {
+                found.add(file);
+            }
+        });
+        return found;
+    }
+
+    List<JsonNode> feedbackFor(String hypatosDocumentId) {
+        List<JsonNode> found = new ArrayList<>();
+        entities().path("feedback").forEach(entry -> {
+            if (hypatosDocumentId.equals(entry.path("documentId").asText())) {
+                found.add(entry);
+            }
+        });
+        return found;
+    }
+
+    void close() {
+        sandbox.close();
+    }
+
+    private JsonNode entities() {
+        return send("GET", "/_sandbox/hypatos/entities", null);
+    }
+
+    private JsonNode send(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + sandbox.port(SandboxSettings.HYPATOS) + path))
+                    .timeout(Duration.ofSeconds(10));
+            if (body == null) {
+                request.GET();
+            } else {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
