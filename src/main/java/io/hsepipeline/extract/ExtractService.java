@@ -160,15 +160,20 @@ public class ExtractService {
         LOG.info("Document {} is Hypatos document {}; first check at {}", documentId, hypatosDocumentId, next);
     }
 
-    /** Documents whose next check at Hypatos is due, earliest first. */
+    /**
+     * Documents whose next check at Hypatos is due, earliest first. They leave the schedule until their check
+     * puts them back (still waiting) or ends them, so that a check still running is never started again.
+     */
     public List<String> due() {
         loadSchedule();
         Instant now = clock.instant();
-        return schedule.entrySet().stream()
+        List<String> due = schedule.entrySet().stream()
                 .filter(entry -> !entry.getValue().isAfter(now))
                 .sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
                 .map(Map.Entry::getKey)
                 .toList();
+        due.forEach(schedule::remove);
+        return due;
     }
 
     /** The check of a document; one that Hypatos did not finish within the maximum wait fails instead. */
@@ -257,17 +262,15 @@ public class ExtractService {
         return true;
     }
 
-    /** The extracted record is on Kafka: the document leaves the schedule. */
+    /** The extracted record is on Kafka. */
     public void published(String documentId) {
         Extraction progress = progress(documentId);
         journal.write(documentId, ENTRY, progress.moved(Phase.EXTRACTED, progress.state()));
-        schedule.remove(documentId);
         LOG.info("Document {} extracted by Hypatos ({})", documentId, progress.state());
     }
 
-    /** The document failed for good: it leaves the schedule. */
+    /** The document failed for good. */
     public void failed(String documentId) {
-        schedule.remove(documentId);
         Extraction progress = progress(documentId);
         journal.write(documentId, ENTRY, progress.moved(Phase.FAILED, progress.state()));
     }

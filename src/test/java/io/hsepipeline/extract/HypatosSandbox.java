@@ -91,12 +91,41 @@ final class HypatosSandbox {
         return found;
     }
 
+    /** What the pipeline's first run did before a kill: the PDF uploaded and processed; returns the file id. */
+    String uploadAndProcess(String fileName, byte[] pdf, String externalId) {
+        String token = post("/v2/auth/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials".getBytes(), "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (applicationSettings().get("HYPATOS_CLIENT_ID") + ":"
+                                + applicationSettings().get("HYPATOS_CLIENT_SECRET")).getBytes()), null)
+                .get("access_token").asText();
+        String fileId = post("/v2/files", "application/pdf", pdf, "Bearer " + token, fileName).get("id").asText();
+        try {
+            post("/v2/documents/process-file", "application/json", JSON.writeValueAsBytes(Map.of("fileId", fileId,
+                    "projectId", applicationSettings().get("HYPATOS_PROJECT_ID"), "externalId", externalId)),
+                    "Bearer " + token, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return fileId;
+    }
+
     void close() {
         sandbox.close();
     }
 
     private JsonNode entities() {
         return send("GET", "/_sandbox/hypatos/entities", null);
+    }
+
+    private JsonNode post(String path, String contentType, byte[] body, String authorization, String fileName) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + sandbox.port(SandboxSettings.HYPATOS) + path))
+                .header("Content-Type", contentType).header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (fileName != null) {
+            request.header("X-Hy-Filename", fileName);
+        }
+        return exchange(request, "POST " + path);
     }
 
     private JsonNode send(String method, String path, Object body) {
@@ -110,9 +139,17 @@ final class HypatosSandbox {
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
             }
+            return exchange(request, method + " " + path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode exchange(HttpRequest.Builder request, String what) {
+        try {
             HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(what + " answered " + response.statusCode());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
