@@ -61,34 +61,16 @@ final class HypatosSandbox {
 
     /** Hypatos documents whose externalId is our document id. */
     List<JsonNode> documentsFor(String documentId) {
-        List<JsonNode> found = new ArrayList<>();
-        entities().path("documents").forEach(doc -> {
-            if (documentId.equals(doc.path("externalId").asText())) {
-                found.add(doc);
-            }
-        });
-        return found;
+        return entitiesWhere("documents", "externalId", documentId);
     }
 
     /** Files uploaded with this X-Hy-Filename. */
     List<JsonNode> filesNamed(String fileName) {
-        List<JsonNode> found = new ArrayList<>();
-        entities().path("files").forEach(file -> {
-            if (fileName.equals(file.path("filename").asText())) {
-                found.add(file);
-            }
-        });
-        return found;
+        return entitiesWhere("files", "filename", fileName);
     }
 
     List<JsonNode> feedbackFor(String hypatosDocumentId) {
-        List<JsonNode> found = new ArrayList<>();
-        entities().path("feedback").forEach(entry -> {
-            if (hypatosDocumentId.equals(entry.path("documentId").asText())) {
-                found.add(entry);
-            }
-        });
-        return found;
+        return entitiesWhere("feedback", "documentId", hypatosDocumentId);
     }
 
     /** What the pipeline's first run did before a kill: the PDF uploaded and processed; returns the file id. */
@@ -113,8 +95,14 @@ final class HypatosSandbox {
         sandbox.close();
     }
 
-    private JsonNode entities() {
-        return send("GET", "/_sandbox/hypatos/entities", null);
+    private List<JsonNode> entitiesWhere(String kind, String field, String value) {
+        List<JsonNode> found = new ArrayList<>();
+        send("GET", "/_sandbox/hypatos/entities", null).path(kind).forEach(entity -> {
+            if (value.equals(entity.path(field).asText())) {
+                found.add(entity);
+            }
+        });
+        return found;
     }
 
     private JsonNode post(String path, String contentType, byte[] body, String authorization, String fileName) {
