@@ -147,6 +147,7 @@ public class ExtractService {
         body.put("fileId", progress(received.documentId()).fileId());
         body.put("projectId", hypatos.projectId());
         body.put("externalId", received.documentId());
+        body.put("externalData", Map.of("fileName", received.fileName(), "watchedFolder", received.watchedFolder()));
         return HypatosRequest.postJson("/documents/process-file", write(body));
     }
 

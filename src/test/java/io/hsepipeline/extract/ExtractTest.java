@@ -113,6 +113,8 @@ class ExtractTest {
         JsonNode document = documents.get(0);
         assertThat(document.get("id").asText()).isEqualTo(value.get("hypatosDocumentId").asText());
         assertThat(document.get("fileId").asText()).isEqualTo(value.get("hypatosFileId").asText());
+        assertThat(document.path("externalData").path("fileName").asText()).isEqualTo(name);
+        assertThat(document.path("externalData").path("watchedFolder").asText()).isEqualTo("inbox");
         assertThat(HYPATOS.filesNamed(name)).hasSize(1);
 
         assertThat(states(id)).containsSubsequence("RECEIVED", "EXTRACTING", "EXTRACTED");
