@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -23,14 +24,16 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class TestKafka {
 
-    private static EmbeddedKafkaKraftBroker broker;
+    private static EmbeddedKafkaBroker broker;
 
     private TestKafka() {
     }
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
-            broker = new EmbeddedKafkaKraftBroker(1, 3);
+            broker = new EmbeddedKafkaKraftBroker(1, 3)
+                    // one node has no one to hand its partitions to: a controlled shutdown only waits
+                    .brokerProperties(Map.of("controlled.shutdown.enable", "false"));
             broker.afterPropertiesSet();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
         }
