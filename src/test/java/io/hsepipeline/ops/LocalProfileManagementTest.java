@@ -10,6 +10,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,6 +26,8 @@ import io.hsepipeline.testing.TestShare;
 @SpringBootTest(classes = HsePipelineApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("local")
 @DisableJmx(false)
+// Spring Boot tests turn metrics export off unless asked
+@AutoConfigureObservability
 class LocalProfileManagementTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +56,14 @@ class LocalProfileManagementTest {
         assertThat(search.statusCode()).isEqualTo(200);
         JsonNode names = JSON.readTree(search.body()).get("value");
         assertThat(names.toString()).contains("intake-inbox", "intake-publish", "intake-recover", "document-status");
+    }
+
+    @Test
+    void prometheusScrapesTheApplicationsMetrics() {
+        HttpResponse<String> metrics = new ManagementClient(managementPort).get("/actuator/prometheus");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes", "application=\"hse-pipeline\"");
     }
 
     @Test
