@@ -83,6 +83,12 @@ public final class LocalRun {
         for (String service : List.of("HYPATOS", "HSEGENIUS", "FOURHSE", "QEHS")) {
             out.append(String.format("    %-10s %s%n", service, services.get(service + "_BASE_URL")));
         }
+        out.append("  Sandbox credentials (made up, for the stand-ins only):\n");
+        services.forEach((name, value) -> {
+            if (!name.endsWith("_URL")) {
+                out.append(String.format("    %-24s %s%n", name, value));
+            }
+        });
         System.out.println(out);
     }
 }
