@@ -23,8 +23,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.hsepipeline.sandbox.Sandbox;
-import io.hsepipeline.sandbox.SandboxSettings;
 import io.hsepipeline.testing.SandboxHttp;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
@@ -38,15 +36,12 @@ class PipelineEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final TestShare SHARE = new TestShare(tempDir());
-    private static final Sandbox SANDBOX = Sandbox.start(SandboxSettings.defaults().withPorts(0, 0, 0, 0)
-            .withProcessingDelay(Duration.ofMillis(500)));
-    private static final SandboxHttp SANDBOX_HTTP = new SandboxHttp(SANDBOX);
+    private static final SandboxHttp SANDBOX = SandboxHttp.start(Duration.ofMillis(500));
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         SHARE.register(registry);
-        SANDBOX.applicationSettings().forEach((name, value) -> registry.add(name, () -> value));
-        registry.add("hse.hsegenius.validate-cron", () -> "0/1 * * * * ?");
+        SANDBOX.register(registry);
         registry.add("hse.fourhse.resource-id", () -> "7d3c2a10-5b4e-4f6a-9c8d-1e2f3a4b5c6d");
         registry.add("hse.fourhse.action-id", () -> "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7e");
     }
@@ -85,11 +80,11 @@ class PipelineEndToEndTest {
         assertThat(result.at("/hsegenius/uploadId").asText()).isEqualTo(value.get("hsegeniusUploadId").asText());
         assertThat(result.get("hpCodes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("HP4", "HP14");
 
-        assertThat(SANDBOX_HTTP.entities("hypatos").path("documents")).hasSize(1);
-        assertThat(SANDBOX_HTTP.entities("hsegenius").path("uploads")).hasSize(1);
-        assertThat(SANDBOX_HTTP.entities("fourhse").path("certificates")).hasSize(1);
-        assertThat(SANDBOX_HTTP.entities("qehs").path("records")).hasSize(1);
-        assertThat(SANDBOX_HTTP.entities("hypatos").path("feedback").toString()).contains("true");
+        assertThat(SANDBOX.entities("hypatos").path("documents")).hasSize(1);
+        assertThat(SANDBOX.entities("hsegenius").path("uploads")).hasSize(1);
+        assertThat(SANDBOX.entities("fourhse").path("certificates")).hasSize(1);
+        assertThat(SANDBOX.entities("qehs").path("records")).hasSize(1);
+        assertThat(SANDBOX.entities("hypatos").path("feedback").toString()).contains("true");
         assertThat(states(documentId)).containsSubsequence("RECEIVED", "EXTRACTED", "UPLOADED", "VALIDATED",
                 "PUBLISHED", "DELIVERED");
     }

@@ -5,21 +5,53 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.sandbox.Sandbox;
+import io.hsepipeline.sandbox.SandboxSettings;
 
-/** The sandbox's inspection and knobs, over HTTP, as a test reads them. */
-public final class SandboxHttp {
+/**
+ * A sandbox of a test class's own, on ephemeral ports: the application's settings pointing at it, and its
+ * inspection and knobs over HTTP, as a test reads them.
+ */
+public final class SandboxHttp implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Sandbox sandbox;
 
-    public SandboxHttp(Sandbox sandbox) {
+    private SandboxHttp(Sandbox sandbox) {
         this.sandbox = sandbox;
+    }
+
+    public static SandboxHttp start(Duration processingDelay) {
+        return new SandboxHttp(Sandbox.start(SandboxSettings.defaults().withPorts(0, 0, 0, 0)
+                .withProcessingDelay(processingDelay)));
+    }
+
+    /** Points the application at this sandbox, with the HSE Genius batch every second. */
+    public void register(DynamicPropertyRegistry registry) {
+        sandbox.applicationSettings().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("hse.hsegenius.validate-cron", () -> "0/1 * * * * ?");
+    }
+
+    public int port(String service) {
+        return sandbox.port(service);
+    }
+
+    public Map<String, String> applicationSettings() {
+        return sandbox.applicationSettings();
+    }
+
+    @Override
+    public void close() {
+        sandbox.close();
     }
 
     /** GET /_sandbox/{service}/entities */
@@ -30,6 +62,11 @@ public final class SandboxHttp {
     /** GET /_sandbox/{service}/calls */
     public JsonNode calls(String service) {
         return get(service, "/_sandbox/" + service + "/calls");
+    }
+
+    /** GET /_sandbox/stats, one service's part: requests, injectedErrors, rateLimited, ... */
+    public JsonNode stats(String service) {
+        return get(service, "/_sandbox/stats").path(service);
     }
 
     /** POST /_sandbox/faults with the given JSON. */
