@@ -85,8 +85,9 @@ class PipelineEndToEndTest {
         assertThat(SANDBOX.entities("fourhse").path("certificates")).hasSize(1);
         assertThat(SANDBOX.entities("qehs").path("records")).hasSize(1);
         assertThat(SANDBOX.entities("hypatos").path("feedback").toString()).contains("true");
+        await().atMost(WAIT).until(() -> states(documentId).contains("DONE"));
         assertThat(states(documentId)).containsSubsequence("RECEIVED", "EXTRACTED", "UPLOADED", "VALIDATED",
-                "PUBLISHED", "DELIVERED");
+                "PUBLISHED", "DELIVERED", "DONE");
     }
 
     private static List<ConsumerRecord<String, String>> validatedOf(String documentId) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hsepipeline.hsegenius.HseGeniusValidation;
 import io.hsepipeline.hsegenius.ValidatedRecord;
 import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
@@ -104,6 +106,28 @@ public class Deliveries {
         documents.addResult(record.documentId(), Map.of(service, Map.of(record.recordId(), Map.of("failure", detail))));
     }
 
+    /**
+     * The document is done: HSE Genius handed on every record it published (journal entry {@code validate}),
+     * and both services have each of them. Asked by whichever of the two finishes last.
+     */
+    public boolean documentDone(String documentId) {
+        JsonNode validate = journal.read(documentId, HseGeniusValidation.ENTRY, JsonNode.class).orElse(null);
+        if (validate == null || !validate.path("finished").asBoolean(false) || validate.path("published").isEmpty()) {
+            return false;
+        }
+        for (Iterator<String> ids = validate.path("published").fieldNames(); ids.hasNext(); ) {
+            String recordId = ids.next();
+            for (String service : SERVICES) {
+                boolean delivered = journal.read(documentId, entry(service, recordId), JsonNode.class)
+                        .map(state -> state.hasNonNull(DELIVERED_AT)).orElse(false);
+                if (!delivered) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     public StatusRecord deliveredStatus(ValidatedRecord record, String stage) {
         return documents.status(record.documentId(), DocumentState.DELIVERED.name(), stage);
     }
@@ -125,7 +149,10 @@ public class Deliveries {
 
     /** Journal entry name: record ids are free text, so anything unsafe in a file name becomes its UUIDv5. */
     static String entry(String service, ValidatedRecord record) {
-        String id = record.recordId();
+        return entry(service, record.recordId());
+    }
+
+    private static String entry(String service, String id) {
         return service + "-" + (id.matches("[A-Za-z0-9._-]{1,100}") ? id : NameBasedIds.of("record", id));
     }
 }

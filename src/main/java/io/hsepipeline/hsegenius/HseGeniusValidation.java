@@ -29,7 +29,8 @@ import io.hsepipeline.share.ShareFolders;
 @Component("hsegeniusValidation")
 public class HseGeniusValidation {
 
-    static final String ENTRY = "validate";
+    /** Journal entry: the records published so far, and whether the document is handed on. */
+    public static final String ENTRY = "validate";
 
     public enum Step { WAIT, VALIDATE, PUBLISH }
 
