@@ -35,7 +35,7 @@ class PipelineEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final TestShare SHARE = TestShare.temporary("end-to-end-share");
     private static final SandboxHttp SANDBOX = SandboxHttp.start(Duration.ofMillis(500));
 
     @DynamicPropertySource
@@ -101,13 +101,5 @@ class PipelineEndToEndTest {
             states.add(JSON.readTree(status.value()).get("state").asText());
         }
         return states;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("end-to-end-share");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

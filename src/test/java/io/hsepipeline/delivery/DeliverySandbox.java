@@ -3,10 +3,7 @@ package io.hsepipeline.delivery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,8 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +25,7 @@ import io.hsepipeline.sandbox.SandboxSettings;
 import io.hsepipeline.testing.TestKafka;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
+import io.hsepipeline.testing.SandboxHttp;
 
 /**
  * The delivery stages' test bench: the sandbox and a share of a test class's own, documents staged as intake
@@ -43,15 +39,10 @@ public final class DeliverySandbox {
 
     private final Sandbox sandbox;
     private final TestShare share;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     public DeliverySandbox(SandboxSettings settings, String shareName) {
         this.sandbox = Sandbox.start(settings.withPorts(0, 0, 0, 0));
-        try {
-            this.share = new TestShare(Files.createTempDirectory(shareName));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.share = TestShare.temporary(shareName);
     }
 
     public TestShare share() {
@@ -149,11 +140,6 @@ public final class DeliverySandbox {
         return share.root().resolve(".hse").resolve(documentId);
     }
 
-    public static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     private static List<JsonNode> select(JsonNode array, Predicate<JsonNode> matching) {
         List<JsonNode> selected = new ArrayList<>();
         array.forEach(node -> {
@@ -169,19 +155,9 @@ public final class DeliverySandbox {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(response.uri() + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return SandboxHttp.send(request.build());
     }
+
 
     private URI uri(String service, String path) {
         return URI.create("http://localhost:" + sandbox.port(service) + path);

@@ -2,7 +2,7 @@ package io.hsepipeline.delivery;
 
 import static io.hsepipeline.delivery.DeliverySandbox.ACTION_ID;
 import static io.hsepipeline.delivery.DeliverySandbox.RESOURCE_ID;
-import static io.hsepipeline.delivery.DeliverySandbox.header;
+import static io.hsepipeline.testing.TestKafka.header;
 import static io.hsepipeline.testing.TestKafka.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

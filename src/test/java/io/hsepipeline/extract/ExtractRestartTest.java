@@ -37,7 +37,7 @@ import io.hsepipeline.testing.TestShare;
  */
 class ExtractRestartTest {
 
-    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final TestShare SHARE = TestShare.temporary("extract-restart-share");
     // long enough that the first run stops while Hypatos still processes
     private static final HypatosSandbox HYPATOS = new HypatosSandbox(Duration.ofSeconds(4));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -120,13 +120,5 @@ class ExtractRestartTest {
 
     private static Path journal(String id) {
         return SHARE.root().resolve(".hse").resolve(id);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("extract-restart-share");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

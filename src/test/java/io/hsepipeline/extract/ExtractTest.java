@@ -1,12 +1,12 @@
 package io.hsepipeline.extract;
 
+import static io.hsepipeline.testing.TestKafka.header;
 import static io.hsepipeline.testing.TestKafka.records;
 import static io.hsepipeline.testing.TestPdfs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ import io.hsepipeline.testing.TopicSchemas;
 @SpringBootTest(classes = HsePipelineApplication.class)
 class ExtractTest {
 
-    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final TestShare SHARE = TestShare.temporary("extract-test-share");
     private static final HypatosSandbox HYPATOS = new HypatosSandbox(Duration.ofMillis(300));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -295,20 +294,7 @@ class ExtractTest {
         return TestPdfs.withText(all);
     }
 
-    private static String header(ConsumerRecord<String, String> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     private static Path journal(String id) {
         return SHARE.root().resolve(".hse").resolve(id);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("extract-test-share");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,9 +3,7 @@ package io.hsepipeline.extract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +16,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.sandbox.Sandbox;
 import io.hsepipeline.sandbox.SandboxSettings;
+import io.hsepipeline.testing.SandboxHttp;
 
 /** The sandbox as the Extract tests see it: Hypatos' knobs, what it was asked and what it made. */
 final class HypatosSandbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Sandbox sandbox;
 
@@ -113,7 +111,7 @@ final class HypatosSandbox {
         if (fileName != null) {
             request.header("X-Hy-Filename", fileName);
         }
-        return exchange(request, "POST " + path);
+        return SandboxHttp.send(request.build());
     }
 
     private JsonNode send(String method, String path, Object body) {
@@ -127,24 +125,10 @@ final class HypatosSandbox {
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
             }
-            return exchange(request, method + " " + path);
+            return SandboxHttp.send(request.build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static JsonNode exchange(HttpRequest.Builder request, String what) {
-        try {
-            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(what + " answered " + response.statusCode());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

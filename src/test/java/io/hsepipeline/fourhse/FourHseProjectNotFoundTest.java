@@ -1,6 +1,6 @@
 package io.hsepipeline.fourhse;
 
-import static io.hsepipeline.delivery.DeliverySandbox.header;
+import static io.hsepipeline.testing.TestKafka.header;
 import static io.hsepipeline.testing.TestKafka.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +41,7 @@ class HseGeniusStageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final TestShare SHARE = TestShare.temporary("hsegenius-stage-share");
     private static final SandboxHttp SANDBOX = SandboxHttp.start(Duration.ofMillis(300));
 
     @DynamicPropertySource
@@ -108,8 +107,7 @@ class HseGeniusStageTest {
         assertThat(error.get("reason").asText()).isEqualTo("not-validatable");
         assertThat(error.get("detail").asText()).contains("no_eer_codes");
         await().atMost(WAIT).until(() -> !deadLettersOf(doc).isEmpty());
-        assertThat(deadLettersOf(doc).get(0).headers().lastHeader("hse_reason").value())
-                .asString(StandardCharsets.UTF_8).isEqualTo("not-validatable");
+        assertThat(TestKafka.header(deadLettersOf(doc).get(0), "hse_reason")).isEqualTo("not-validatable");
         await().atMost(WAIT).until(() -> states(doc).contains("FAILED"));
         assertThat(records(SHARE.topic("hse.records.validated")).stream()
                 .filter(r -> r.value().contains(doc.documentId()))).isEmpty();
@@ -166,9 +164,7 @@ class HseGeniusStageTest {
 
     private static List<ConsumerRecord<String, String>> deadLettersOf(ReceivedDocument doc) {
         return records(SHARE.deadLetterTopic("validate")).stream()
-                .filter(r -> r.headers().lastHeader("hse_document_id") != null
-                        && doc.documentId().equals(new String(r.headers().lastHeader("hse_document_id").value(),
-                        StandardCharsets.UTF_8)))
+                .filter(r -> doc.documentId().equals(TestKafka.header(r, "hse_document_id")))
                 .toList();
     }
 
@@ -238,13 +234,5 @@ class HseGeniusStageTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(201);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("hsegenius-stage-share");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -36,7 +36,7 @@ import io.hsepipeline.testing.TestShare;
 class IntakeRecoveryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final TestShare SHARE = TestShare.temporary("intake-recovery-share");
     private static final byte[] KILLED_BEFORE_PUBLISH = TestPdfs.withText("Killed before publish " + UUID.randomUUID());
     private static final byte[] KILLED_AFTER_ACK = TestPdfs.withText("Killed after the ack " + UUID.randomUUID());
     private static final ReceivedDocument BEFORE_PUBLISH = leftInProcessing(KILLED_BEFORE_PUBLISH, "sds-1.pdf");
@@ -103,13 +103,5 @@ class IntakeRecoveryTest {
 
     private static Path journal(String documentId) {
         return SHARE.root().resolve(".hse").resolve(documentId);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("intake-recovery-share");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.hsepipeline.intake;
 
+import static io.hsepipeline.testing.TestKafka.header;
 import static io.hsepipeline.testing.TestKafka.records;
 import static io.hsepipeline.testing.TestPdfs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,7 +43,7 @@ import io.hsepipeline.testing.TopicSchemas;
 @SpringBootTest(classes = HsePipelineApplication.class)
 class IntakeTest {
 
-    private static final TestShare SHARE = new TestShare(tempDir());
+    private static final TestShare SHARE = TestShare.temporary("intake-test-share");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -207,18 +206,5 @@ class IntakeTest {
 
     private static byte[] uniquePdf(String text) {
         return TestPdfs.withText(text, "Test copy " + UUID.randomUUID());
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("intake-test-share");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

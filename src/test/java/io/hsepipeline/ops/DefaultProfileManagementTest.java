@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -37,7 +36,7 @@ class DefaultProfileManagementTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) throws IOException {
-        new TestShare(Files.createTempDirectory("default-profile-share")).register(registry);
+        TestShare.temporary("default-profile-share").register(registry);
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
@@ -37,7 +36,7 @@ class LocalProfileManagementTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) throws IOException {
-        new TestShare(Files.createTempDirectory("local-profile-share")).register(registry);
+        TestShare.temporary("local-profile-share").register(registry);
     }
 
     @Test

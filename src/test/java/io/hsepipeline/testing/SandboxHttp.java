@@ -23,7 +23,7 @@ import io.hsepipeline.sandbox.SandboxSettings;
 public final class SandboxHttp implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Sandbox sandbox;
 
     private SandboxHttp(Sandbox sandbox) {
@@ -79,11 +79,13 @@ public final class SandboxHttp implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(service, path)).GET().build());
     }
 
-    private JsonNode send(HttpRequest request) {
+    /** Sends a request to a sandbox and reads the JSON answer; any answer but 2xx fails the test. */
+    public static JsonNode send(HttpRequest request) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(request.method() + " " + request.uri() + " answered "
+                        + response.statusCode() + ": " + response.body());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -93,6 +95,7 @@ public final class SandboxHttp implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
+
 
     private URI uri(String service, String path) {
         return URI.create("http://localhost:" + sandbox.port(service) + path);

@@ -1,5 +1,6 @@
 package io.hsepipeline.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -65,6 +67,12 @@ public final class TestKafka {
 
     public static List<ConsumerRecord<String, String>> records(String topic, String key) {
         return records(topic).stream().filter(r -> key.equals(r.key())).toList();
+    }
+
+    /** A record header's value as text, or null when the record has none. */
+    public static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     public static void send(String topic, String key, String value) {

@@ -23,6 +23,15 @@ public final class TestShare {
         this.topicSuffix = "." + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** A share in a new temporary folder named after the test, e.g. temporary("intake-test-share"). */
+    public static TestShare temporary(String name) {
+        try {
+            return new TestShare(Files.createTempDirectory(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void register(DynamicPropertyRegistry registry) {
         registry.add("hse.share-dir", root::toString);
         registry.add("hse.kafka.bootstrap-servers", TestKafka::bootstrapServers);
