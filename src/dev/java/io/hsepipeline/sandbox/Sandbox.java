@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** The four stand-ins, each on its own loopback port, sharing knobs and inspection. */
 public final class Sandbox implements AutoCloseable {
@@ -79,24 +80,30 @@ public final class Sandbox implements AutoCloseable {
 
     /** The application's settings (environment variable names) pointing at this sandbox. */
     public Map<String, String> applicationSettings() {
+        return applicationSettings(this::port);
+    }
+
+    /** The application's settings pointing at a sandbox on these ports, e.g. one running in another process. */
+    public static Map<String, String> applicationSettings(Function<String, Integer> portOf) {
+        Function<String, String> url = service -> "http://localhost:" + portOf.apply(service);
         Map<String, String> app = new LinkedHashMap<>();
-        app.put("HYPATOS_BASE_URL", url(SandboxSettings.HYPATOS) + "/v2");
+        app.put("HYPATOS_BASE_URL", url.apply(SandboxSettings.HYPATOS) + "/v2");
         app.put("HYPATOS_CLIENT_ID", DefaultCredentials.HYPATOS_CLIENT_ID);
         app.put("HYPATOS_CLIENT_SECRET", DefaultCredentials.HYPATOS_CLIENT_SECRET);
         app.put("HYPATOS_PROJECT_ID", DefaultCredentials.HYPATOS_PROJECT_ID);
-        app.put("HSEGENIUS_BASE_URL", url(SandboxSettings.HSEGENIUS));
+        app.put("HSEGENIUS_BASE_URL", url.apply(SandboxSettings.HSEGENIUS));
         app.put("HSEGENIUS_EMAIL", DefaultCredentials.HSEGENIUS_EMAIL);
         app.put("HSEGENIUS_PASSWORD", DefaultCredentials.HSEGENIUS_PASSWORD);
         app.put("HSEGENIUS_CUSTOMER_ID", DefaultCredentials.HSEGENIUS_CUSTOMER_ID);
-        app.put("FOURHSE_BASE_URL", url(SandboxSettings.FOURHSE));
-        app.put("FOURHSE_TOKEN_URL", url(SandboxSettings.FOURHSE) + "/realms/" + DefaultCredentials.FOURHSE_REALM
+        app.put("FOURHSE_BASE_URL", url.apply(SandboxSettings.FOURHSE));
+        app.put("FOURHSE_TOKEN_URL", url.apply(SandboxSettings.FOURHSE) + "/realms/" + DefaultCredentials.FOURHSE_REALM
                 + "/protocol/openid-connect/token");
         app.put("FOURHSE_CLIENT_ID", DefaultCredentials.FOURHSE_CLIENT_ID);
         app.put("FOURHSE_USERNAME", DefaultCredentials.FOURHSE_USERNAME);
         app.put("FOURHSE_PASSWORD", DefaultCredentials.FOURHSE_PASSWORD);
         app.put("FOURHSE_API_KEY", DefaultCredentials.FOURHSE_API_KEY);
         app.put("FOURHSE_PROJECT_NAME", DefaultCredentials.FOURHSE_PROJECT_NAME);
-        app.put("QEHS_BASE_URL", url(SandboxSettings.QEHS));
+        app.put("QEHS_BASE_URL", url.apply(SandboxSettings.QEHS));
         app.put("QEHS_API_KEY", DefaultCredentials.QEHS_API_KEY);
         app.put("QEHS_MODULE_KEY", DefaultCredentials.QEHS_MODULE_KEY);
         return app;
@@ -116,10 +123,6 @@ public final class Sandbox implements AutoCloseable {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
-    }
-
-    private String url(String service) {
-        return "http://localhost:" + port(service);
     }
 
     /** The contract validator logs every unsupported security scheme at INFO, once per request. */

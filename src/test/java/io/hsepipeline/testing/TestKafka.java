@@ -44,8 +44,13 @@ public final class TestKafka {
 
     /** Every record on the topic now, from the beginning; an absent topic has none. */
     public static List<ConsumerRecord<String, String>> records(String topic) {
+        return recordsAt(bootstrapServers(), topic);
+    }
+
+    /** Every record on the topic now at the given brokers, e.g. a broker in a process of its own. */
+    public static List<ConsumerRecord<String, String>> recordsAt(String bootstrapServers, String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
