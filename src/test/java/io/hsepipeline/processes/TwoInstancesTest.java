@@ -33,6 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,8 +62,8 @@ class TwoInstancesTest {
     private static final Duration KILL_TO_DONE = Duration.ofSeconds(90);
     private static final Pattern FOURHSE_DELIVERED = Pattern.compile("\\) is 4HSE certificate ");
     private static final Pattern QEHS_DELIVERED = Pattern.compile("\\) delivered to QEHS module ");
-    /** What Camel's clustered route policy logs on the instance that wins the lock. */
-    private static final Pattern BECAME_LEADER = Pattern.compile("Leadership taken");
+    /** What an instance logs when it wins the election (io.hsepipeline.leader.Leadership). */
+    private static final Pattern BECAME_LEADER = Pattern.compile("This replica is now the leader");
 
     private static ProcessGroup processes;
     private static KafkaBrokerProcess kafka;
@@ -79,6 +83,10 @@ class TwoInstancesTest {
 
     @BeforeAll
     static void startProcesses() {
+        // no Spring here to set log levels: Logback's default would print every Kafka client and PDFBox detail
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
+        ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger("org.apache.pdfbox")).setLevel(Level.ERROR);
         processes = ProcessGroup.create("two-instances");
         share = TestShare.temporary("two-instances-share");
         kafka = processes.startBroker();
@@ -87,7 +95,6 @@ class TwoInstancesTest {
                 // 200 records in a minute or two: QEHS's documented 300 a minute would only add waiting
                 "SANDBOX_QEHS_RATE_LIMIT", "5000"));
         Duration kafkaStart = kafka.awaitReady(START);
-        Duration sandboxStart = sandbox.awaitReady(START);
         Map<String, String> settings = new HashMap<>(sandbox.applicationSettings());
         settings.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         settings.put("HSE_SHARE_DIR", share.root().toString());
@@ -101,6 +108,7 @@ class TwoInstancesTest {
         settings.put("FOURHSE_ACTION_ID", "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7e");
         instances.add(processes.startPipeline("pipeline-1", settings));
         instances.add(processes.startPipeline("pipeline-2", settings));
+        Duration sandboxStart = sandbox.awaitReady(START);
         List<Duration> starts = instances.stream().map(instance -> instance.awaitReady(START)).toList();
         System.out.printf("Start-up: kafka %d ms, sandbox %d ms, pipeline-1 %d ms, pipeline-2 %d ms (both at once)%n",
                 kafkaStart.toMillis(), sandboxStart.toMillis(), starts.get(0).toMillis(), starts.get(1).toMillis());
@@ -159,17 +167,27 @@ class TwoInstancesTest {
         assertThat(documentsIn("done")).isEqualTo(names.size());
         names.values().forEach(name -> assertThat(share.folder("done").resolve(name)).exists());
 
+        Set<String> ids = names.keySet();
         JsonNode hypatos = sandbox.entities("hypatos");
-        assertThat(hypatos.path("files")).hasSize(names.size());
-        assertThat(countBy(hypatos.path("documents"), d -> d.path("externalId").asText()))
-                .as("one Hypatos document per PDF").containsOnlyKeys(names.keySet()).allSatisfy((id, n) -> assertThat(n).isOne());
-        JsonNode hsegenius = sandbox.entities("hsegenius");
-        assertThat(hsegenius.path("uploads")).as("one HSE Genius upload per PDF").hasSize(names.size());
+        assertOncePer(hypatos.path("files"), f -> f.path("filename").asText(), names.values(), "Hypatos file");
+        assertOncePer(hypatos.path("documents"), d -> d.path("externalId").asText(), ids, "Hypatos document");
+        assertOncePer(sandbox.entities("hsegenius").path("uploads"), u -> u.path("filename").asText(),
+                ids.stream().map(id -> id + ".pdf").toList(), "HSE Genius upload");
         JsonNode fourhse = sandbox.entities("fourhse");
         assertThat(fourhse.path("certificates")).as("one 4HSE certificate per record").hasSize(validated.size());
+        assertThat(countBy(fourhse.path("certificates"), c -> c.path("certificate_id").asText())).hasSize(validated.size());
         assertThat(fourhse.path("certificateActions")).as("one action link per record").hasSize(validated.size());
         assertThat(fourhse.path("entityAttachments")).as("one attachment per record").hasSize(validated.size());
-        assertThat(sandbox.entities("qehs").path("records")).as("one QEHS record per record").hasSize(validated.size());
+        assertOncePer(sandbox.entities("qehs").path("records"), r -> r.at("/payload/source_record_id").asText(),
+                recordIds, "QEHS record");
+    }
+
+    /** The entities' keys are exactly the expected ones, each once. */
+    private static void assertOncePer(JsonNode entities, Function<JsonNode, String> key, Collection<String> expected,
+                                      String what) {
+        Map<String, Long> counts = countBy(entities, key);
+        assertThat(counts.keySet()).as(what + " keys").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(counts.entrySet()).as(what + " more than once").filteredOn(e -> e.getValue() != 1).isEmpty();
     }
 
     /** Both processes are members of each Kafka stage's group with partitions, and both delivered records. */
