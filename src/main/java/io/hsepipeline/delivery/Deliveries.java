@@ -1,7 +1,6 @@
 package io.hsepipeline.delivery;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -144,7 +143,7 @@ public class Deliveries {
     }
 
     public byte[] pdfBytes(ValidatedRecord record) throws IOException {
-        return Files.readAllBytes(pdf(record));
+        return share.readPdf(pdf(record));
     }
 
     /** Journal entry name: record ids are free text, so anything unsafe in a file name becomes its UUIDv5. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,7 +107,7 @@ public class ExtractService {
     public HypatosRequest upload(ReceivedDocument received) {
         Path pdf = share.processingPdf(received.documentId());
         try {
-            return HypatosRequest.upload(fileName(received.fileName()), Files.readAllBytes(pdf));
+            return HypatosRequest.upload(fileName(received.fileName()), share.readPdf(pdf));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pdf + " to upload it to Hypatos: " + e.getMessage(), e);
         }

@@ -63,7 +63,7 @@ public class HseGeniusUploads {
             throw new IllegalStateException("The PDF of document " + documentId + " is no longer in processing/ (" + pdf + ")");
         }
         MultipartEntityBuilder form = MultipartEntityBuilder.create()
-                .addBinaryBody("pdf", pdf.toFile(), ContentType.create("application/pdf"), filename(documentId))
+                .addBinaryBody("pdf", share.regularFile(pdf).toFile(), ContentType.create("application/pdf"), filename(documentId))
                 .addTextBody("title", mapping.path("title").asText(), ContentType.TEXT_PLAIN.withCharset("UTF-8"));
         String codes = mapping.path("eer_codes").asText("");
         if (!codes.isBlank()) {

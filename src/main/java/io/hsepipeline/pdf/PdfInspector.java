@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,13 +26,14 @@ import io.hsepipeline.share.PipelineSettings;
 
 /**
  * Judges a file by its content, never its name: a PDF is accepted when it is within the size limit, starts
- * with a PDF header, opens with PDFBox without a user password and has at least one page.
+ * with a PDF header, opens with PDFBox without a user password and has at least one page. A symbolic link is
+ * refused without being followed: anyone who can write to the share could point one at any file the process reads.
  */
 @Component
 public class PdfInspector {
 
     private static final byte[] PDF_MAGIC = "%PDF-".getBytes();
-    // PDF readers accept the header anywhere in the first kilobyte; so does this check
+    // PDF readers accept the header anywhere in the first kilobyte; the services only at the start
     private static final int HEADER_WINDOW = 1024;
 
     private final long maxBytes;
@@ -44,7 +47,18 @@ public class PdfInspector {
         String documentId;
         byte[] head;
         try {
-            size = Files.size(file);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink()) {
+                return refuse(null, 0, "symbolic-link",
+                        "The file is a symbolic link. The pipeline never follows links: nothing it points to was read.",
+                        "Copy the PDF itself into the folder, not a link or shortcut to it.");
+            }
+            if (!attributes.isRegularFile()) {
+                return refuse(null, 0, "not-a-file", "It is not a regular file (a pipe, socket or device).",
+                        "Drop the PDF file itself.");
+            }
+            size = attributes.size();
             if (size == 0) {
                 return refuse(null, 0, "empty", "The file has no content (0 bytes).",
                         "Check that the upload or copy finished, then drop the complete file again.");
@@ -62,9 +76,16 @@ public class PdfInspector {
             return refuse(null, 0, "unreadable", "The file could not be read: " + describe(e),
                     "Check the file's permissions on the share and drop it again.");
         }
-        if (indexOf(head, PDF_MAGIC) < 0) {
+        int header = indexOf(head, PDF_MAGIC);
+        if (header < 0) {
             return refuse(documentId, size, "not-a-pdf", "The content does not start with a PDF header (%PDF-).",
                     "Export or print the document as PDF and drop the PDF instead.");
+        }
+        if (header > 0) {
+            return refuse(documentId, size, "bytes-before-header", "The PDF header (%PDF-) comes after " + header
+                            + " bytes of other data. PDF viewers tolerate that, but the services refuse such a file,"
+                            + " so it was sent nowhere.",
+                    "Open it in a PDF viewer, save or print it as a new PDF, and drop that copy.");
         }
         try (PDDocument pdf = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
                 IOUtils.createTempFileOnlyStreamCache())) {
@@ -88,7 +109,7 @@ public class PdfInspector {
     }
 
     private static byte[] readHead(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             return in.readNBytes(HEADER_WINDOW);
         }
     }
@@ -100,7 +121,7 @@ public class PdfInspector {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("The JVM has no SHA-256", e);
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());

@@ -1,10 +1,12 @@
 package io.hsepipeline.share;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 
 /**
@@ -66,6 +69,28 @@ public class ShareFolders {
 
     public Path processingPdf(String documentId) {
         return folder(PROCESSING).resolve(documentId + ".pdf");
+    }
+
+    /**
+     * A PDF of the share that is about to be sent to a service. Anyone who can write to the share could put a
+     * symbolic link there that points outside it, so a link is refused, never followed.
+     */
+    public Path regularFile(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            throw new ServiceFailure("pipeline", "symbolic-link", file + " is a symbolic link; the pipeline never"
+                    + " follows links on the share", "Put the PDF itself on the share, not a link to it.");
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalStateException(file + " is not a regular file on the share");
+        }
+        return file;
+    }
+
+    /** The bytes of a PDF of the share, read without following a link (see {@link #regularFile}). */
+    public byte[] readPdf(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(regularFile(file), LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
     }
 
     /** Moves a file into one of the share's folders under its own name, or a numbered variant if taken. */

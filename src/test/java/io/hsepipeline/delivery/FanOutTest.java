@@ -183,6 +183,9 @@ class FanOutTest {
 
         // tokens live 3 s: the next record needs a renewed one; then the stand-ins forget every token they issued
         await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        // the renewed token lives long, so it is still good in the pipeline's eyes when the stand-ins forget it,
+        // however slowly this machine runs
+        BENCH.faults("{\"tokenLifetimeSeconds\": 3600}");
         ReceivedDocument second = BENCH.document(uniqueName("token-2"));
         Map<String, Object> expired = DeliverySandbox.validated(second, List.of("150110*"), List.of());
         BENCH.publish(expired);
@@ -202,9 +205,10 @@ class FanOutTest {
 
     @Test
     void burstsOf429And5xxAndTimeoutsAreRetriedUntilEachRecordIsDeliveredOnce() {
-        // both start in a 429 storm, so that every run meets at least one refusal; 5xx and timeouts come at random
-        BENCH.faults("{\"fourhse\": {\"stormSeconds\": 2, \"errorRate\": 0.15, \"timeoutRate\": 0.05}, "
-                + "\"qehs\": {\"stormSeconds\": 2, \"errorRate\": 0.15, \"resetHeaderFormat\": \"millis\"}}");
+        // both start in a storm of three 429s, so that every run meets refusals however busy the machine is;
+        // 5xx and timeouts come at random
+        BENCH.faults("{\"fourhse\": {\"stormRequests\": 3, \"errorRate\": 0.15, \"timeoutRate\": 0.05}, "
+                + "\"qehs\": {\"stormRequests\": 3, \"errorRate\": 0.15, \"resetHeaderFormat\": \"millis\"}}");
         try {
             List<Map<String, Object>> published = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -222,11 +226,11 @@ class FanOutTest {
                 assertThat(records(BENCH.share().deadLetterTopic("fourhse"), (String) record.get("recordId"))).isEmpty();
                 assertThat(records(BENCH.share().deadLetterTopic("qehs"), (String) record.get("recordId"))).isEmpty();
             }
-            assertThat(BENCH.stats("fourhse").path("rateLimited").asInt()).isPositive();
-            assertThat(BENCH.stats("qehs").path("rateLimited").asInt()).isPositive();
+            assertThat(BENCH.stats("fourhse").path("rateLimited").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(BENCH.stats("qehs").path("rateLimited").asInt()).isGreaterThanOrEqualTo(3);
         } finally {
-            BENCH.faults("{\"fourhse\": {\"stormSeconds\": 0, \"errorRate\": 0, \"timeoutRate\": 0}, "
-                    + "\"qehs\": {\"stormSeconds\": 0, \"errorRate\": 0, \"resetHeaderFormat\": \"unix\"}}");
+            BENCH.faults("{\"fourhse\": {\"stormRequests\": 0, \"errorRate\": 0, \"timeoutRate\": 0}, "
+                    + "\"qehs\": {\"stormRequests\": 0, \"errorRate\": 0, \"resetHeaderFormat\": \"unix\"}}");
         }
     }
 

@@ -98,6 +98,7 @@ class IntakeTest {
                 Arguments.of("damaged", TestPdfs.damaged()),
                 Arguments.of("password-protected", TestPdfs.passwordProtected()),
                 Arguments.of("no-pages", TestPdfs.withoutPages()),
+                Arguments.of("bytes-before-header", withBytesBefore(uniquePdf("Mail header kept"))),
                 Arguments.of("too-large", large));
     }
 
@@ -121,6 +122,27 @@ class IntakeTest {
         assertThat(error.get("fileName").asText()).isEqualTo(name);
         assertThat(records(SHARE.receivedTopic(), sha256(bytes))).isEmpty();
         assertThat(records(SHARE.statusTopic(), sha256(bytes))).isEmpty();
+    }
+
+    @Test
+    void symbolicLinkIsRefusedAndWhatItPointsAtIsNeverRead() throws Exception {
+        byte[] outside = uniquePdf("A PDF outside the share");
+        Path target = Files.createTempDirectory("outside-the-share").resolve("private.pdf");
+        Files.write(target, outside);
+        String name = TestShare.uniqueName("link");
+
+        Files.createSymbolicLink(SHARE.folder("inbox").resolve(name), target);
+
+        Path sidecar = SHARE.folder("error").resolve(name + ".error.json");
+        await().atMost(WAIT).until(() -> Files.exists(sidecar));
+        JsonNode error = JSON.readTree(sidecar.toFile());
+        assertThat(error.get("reason").asText()).isEqualTo("symbolic-link");
+        assertThat(error.get("action").asText()).contains("not a link");
+        assertThat(error.has("documentId")).isFalse();
+        assertThat(Files.isSymbolicLink(SHARE.folder("error").resolve(name))).isTrue();
+        assertThat(target).hasBinaryContent(outside);
+        assertThat(records(SHARE.receivedTopic(), sha256(outside))).isEmpty();
+        assertThat(records(SHARE.statusTopic(), sha256(outside))).isEmpty();
     }
 
     @Test
@@ -202,6 +224,13 @@ class IntakeTest {
             assertThat(SHARE.folder("inbox").resolve(name)).exists();
         }
         assertThat(records(SHARE.receivedTopic(), sha256(pdf))).isEmpty();
+    }
+
+    private static byte[] withBytesBefore(byte[] pdf) {
+        byte[] junk = "Content-Type: application/pdf\r\n\r\n".getBytes();
+        byte[] both = Arrays.copyOf(junk, junk.length + pdf.length);
+        System.arraycopy(pdf, 0, both, junk.length, pdf.length);
+        return both;
     }
 
     private static byte[] uniquePdf(String text) {

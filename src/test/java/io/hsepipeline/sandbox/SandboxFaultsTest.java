@@ -100,6 +100,21 @@ class SandboxFaultsTest {
     }
 
     @Test
+    void stormCountedInRequestsRefusesExactlyThatManyThenServes() {
+        qehs.faults(Map.of("qehs", Map.of("stormRequests", 2)));
+
+        SandboxClient.Reply first = qehs.get(MODULE, QEHS_API_KEY);
+        SandboxClient.Reply second = qehs.get(MODULE, QEHS_API_KEY);
+        SandboxClient.Reply third = qehs.get(MODULE, QEHS_API_KEY);
+
+        assertThat(first.status()).isEqualTo(429);
+        assertThat(second.status()).isEqualTo(429);
+        assertThat(Long.parseLong(second.header("X-RateLimit-Reset"))).isLessThanOrEqualTo(Instant.now().getEpochSecond() + 2);
+        assertThat(third.status()).isEqualTo(200);
+        assertThat(qehs.stats().path("qehs").path("rateLimited").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void resetHeaderFormatKnobSwitchesBetweenSecondsUnixTimeAndMilliseconds() {
         qehs.faults(Map.of("qehs", Map.of("resetHeaderFormat", "seconds")));
         long seconds = Long.parseLong(qehs.get(MODULE, QEHS_API_KEY).header("X-RateLimit-Reset"));

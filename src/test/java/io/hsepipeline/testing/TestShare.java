@@ -34,6 +34,8 @@ public final class TestShare {
 
     public void register(DynamicPropertyRegistry registry) {
         registry.add("hse.share-dir", root::toString);
+        // Quartz names its scheduler after the CamelContext: two test contexts alive at once must not share one
+        registry.add("camel.main.name", () -> "hse-pipeline-" + topicSuffix.substring(1));
         registry.add("hse.kafka.bootstrap-servers", TestKafka::bootstrapServers);
         registry.add("hse.topics.received", this::receivedTopic);
         registry.add("hse.topics.status", this::statusTopic);

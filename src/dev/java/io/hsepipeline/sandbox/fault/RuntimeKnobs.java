@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The knobs in force now: the start settings, changed at run time by POST /_sandbox/faults, restored by reset. */
@@ -16,6 +17,7 @@ public final class RuntimeKnobs {
     private final SandboxSettings initial;
     private final AtomicReference<SandboxSettings> current;
     private final Map<String, Instant> stormUntil = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> stormRequestsLeft = new ConcurrentHashMap<>();
 
     public RuntimeKnobs(SandboxSettings initial) {
         this.initial = initial;
@@ -36,8 +38,16 @@ public final class RuntimeKnobs {
         return until != null && now.isBefore(until);
     }
 
-    public Instant stormEnd(String service) {
-        return stormUntil.getOrDefault(service, Instant.EPOCH);
+    /** Takes one request out of a storm counted in requests: true while that storm lasts. */
+    public boolean takeStormRequest(String service) {
+        AtomicLong left = stormRequestsLeft.get(service);
+        return left != null && left.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
+    }
+
+    /** When the storm ends as a client is told: a storm counted in requests asks for a second's wait. */
+    public Instant stormEnd(String service, Instant now) {
+        Instant until = stormUntil.getOrDefault(service, Instant.EPOCH);
+        return until.isAfter(now) ? until : now.plusSeconds(1);
     }
 
     /**
@@ -68,6 +78,7 @@ public final class RuntimeKnobs {
     public synchronized void reset() {
         current.set(initial);
         stormUntil.clear();
+        stormRequestsLeft.clear();
         startStorms(initial, Instant.now());
     }
 
@@ -87,15 +98,21 @@ public final class RuntimeKnobs {
         return changed;
     }
 
-    /** A storm starts when its knob is given, so posting stormSeconds again restarts it. */
+    /** A storm starts when its knob is given, so posting stormSeconds or stormRequests again restarts it. */
     private void startStorms(JsonNode body, SandboxSettings settings) {
         Instant now = Instant.now();
         for (String service : SandboxSettings.SERVICES) {
-            boolean given = body.path(service).has("stormSeconds") || body.path("all").has("stormSeconds");
-            if (given) {
+            if (given(body, service, "stormSeconds")) {
                 stormUntil.put(service, now.plusSeconds(settings.faults(service).stormSeconds()));
             }
+            if (given(body, service, "stormRequests")) {
+                stormRequestsLeft.put(service, new AtomicLong(settings.faults(service).stormRequests()));
+            }
         }
+    }
+
+    private static boolean given(JsonNode body, String service, String knob) {
+        return body.path(service).has(knob) || body.path("all").has(knob);
     }
 
     private void startStorms(SandboxSettings settings, Instant now) {
@@ -104,6 +121,7 @@ public final class RuntimeKnobs {
             if (seconds > 0) {
                 stormUntil.put(service, now.plusSeconds(seconds));
             }
+            stormRequestsLeft.put(service, new AtomicLong(settings.faults(service).stormRequests()));
         }
     }
 

@@ -140,8 +140,8 @@ public final class ServiceServer implements AutoCloseable {
             stats.injectedError();
             int status = INJECTED_STATUSES[random.nextInt(INJECTED_STATUSES.length)];
             response = api.error(status, "Injected fault", "the sandbox answered " + status + " on purpose", List.of());
-        } else if (knobs.inStorm(api.name(), now)) {
-            decision = new RateDecision(false, Math.max(faults.rateLimit(), 1), 0, knobs.stormEnd(api.name()),
+        } else if (knobs.inStorm(api.name(), now) || knobs.takeStormRequest(api.name())) {
+            decision = new RateDecision(false, Math.max(faults.rateLimit(), 1), 0, knobs.stormEnd(api.name(), now),
                     faults.rateWindowSeconds());
             response = api.rateLimited(decision, faults.resetHeaderFormat(), now);
         } else {
