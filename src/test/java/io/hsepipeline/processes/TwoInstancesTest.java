@@ -70,14 +70,13 @@ class TwoInstancesTest {
     private static SandboxProcess sandbox;
     private static final List<PipelineProcess> instances = new ArrayList<>();
     private static TestShare share;
-    private static boolean passed = true;
+    private static boolean passed;
 
     @RegisterExtension
-    static final TestWatcher KEEP_LOGS_OF_A_FAILURE = new TestWatcher() {
+    static final TestWatcher KEEP_LOGS_UNLESS_PASSED = new TestWatcher() {
         @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            passed = false;
-            System.out.println("Logs kept in " + processes.directory());
+        public void testSuccessful(ExtensionContext context) {
+            passed = true;
         }
     };
 
@@ -119,6 +118,8 @@ class TwoInstancesTest {
         processes.close();
         if (passed) {
             processes.deleteLogs();
+        } else {
+            System.out.println("Logs kept in " + processes.directory());
         }
     }
 
