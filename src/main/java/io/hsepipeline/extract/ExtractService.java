@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,7 +24,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.extract.Extraction.Phase;
-import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.hypatos.HypatosRequest;
 import io.hsepipeline.hypatos.HypatosSettings;
@@ -65,22 +63,20 @@ public class ExtractService {
     private final HypatosSettings hypatos;
     private final ExtractSettings settings;
     private final ObjectMapper json;
-    private final Failures failures;
     private final Clock clock;
     private final Map<String, Instant> schedule = new ConcurrentHashMap<>();
     private volatile boolean scheduleLoaded;
 
     @Autowired
     public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
-                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                         Failures failures) {
-        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json, failures,
+                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json) {
+        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json,
                 Clock.systemUTC());
     }
 
     ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
                    String extractedTopic, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                   Failures failures, Clock clock) {
+                   Clock clock) {
         this.journal = journal;
         this.documents = documents;
         this.share = share;
@@ -89,7 +85,6 @@ public class ExtractService {
         this.hypatos = hypatos;
         this.settings = settings;
         this.json = json;
-        this.failures = failures;
         this.clock = clock;
     }
 
@@ -215,13 +210,6 @@ public class ExtractService {
         }
         schedule(documentId, progress, grownWait(progress), state, reviewSince);
         return false;
-    }
-
-    /** For a doCatch: the check failed in a way retrying can fix (the failures bean's judgement). */
-    public boolean retryable(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return failure != null && failures.retryable(failure);
     }
 
     /** A check that failed in a way retrying can fix: again after the grown wait, or what Hypatos asked for. */

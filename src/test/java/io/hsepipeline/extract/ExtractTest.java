@@ -74,7 +74,8 @@ class ExtractTest {
 
     @AfterEach
     void calmHypatos() {
-        HYPATOS.faults(Map.of("hypatos", Map.of("errorRate", 0, "stormSeconds", 0, "resetHeaderFormat", "seconds"),
+        HYPATOS.faults(Map.of("hypatos", Map.of("errorRate", 0, "stormSeconds", 0, "stormRequests", 0,
+                        "resetHeaderFormat", "seconds"),
                 "tokenLifetimeSeconds", 3600, "processingDelayMs", 300));
     }
 
@@ -185,6 +186,27 @@ class ExtractTest {
                 .until(() -> HYPATOS.stats().path("injectedErrors").asLong() >= injectedBefore + 3);
         HYPATOS.faults(Map.of("hypatos", Map.of("errorRate", 0)));
         extractedRecord(id);
+        assertThat(records(SHARE.deadLetterTopic("extract"), id)).isEmpty();
+        assertThat(HYPATOS.documentsFor(id)).hasSize(1);
+    }
+
+    @Test
+    void pollsThatMeetServerErrorsAndRefusalsAreCheckedAgainUntilExtracted() {
+        byte[] pdf = uniquePdf("Product name: Patient poller");
+        String id = sha256(pdf);
+        HYPATOS.faults(Map.of("processingDelayMs", 3000));
+        SHARE.drop("inbox", TestShare.uniqueName("poll-faults"), pdf);
+        await().atMost(WAIT).until(() -> HYPATOS.documentsFor(id).size() == 1);
+
+        long injectedBefore = HYPATOS.stats().path("injectedErrors").asLong();
+        HYPATOS.faults(Map.of("hypatos", Map.of("errorRate", 1.0)));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> HYPATOS.stats().path("injectedErrors").asLong() >= injectedBefore + 2);
+        long limitedBefore = HYPATOS.stats().path("rateLimited").asLong();
+        HYPATOS.faults(Map.of("hypatos", Map.of("errorRate", 0, "stormRequests", 2)));
+
+        extractedRecord(id);
+        assertThat(HYPATOS.stats().path("rateLimited").asLong()).isGreaterThanOrEqualTo(limitedBefore + 2);
         assertThat(records(SHARE.deadLetterTopic("extract"), id)).isEmpty();
         assertThat(HYPATOS.documentsFor(id)).hasSize(1);
     }
