@@ -2,10 +2,16 @@ package io.hsepipeline.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.springframework.stereotype.Component;
@@ -22,9 +28,11 @@ public class DocumentJournal {
 
     private static final String FOLDER = ".hse";
     private static final String SUFFIX = ".json";
+    private static final String LOCK = ".lock";
 
     private final ShareFolders share;
     private final Path root;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public DocumentJournal(ShareFolders share) {
         this.share = share;
@@ -48,6 +56,26 @@ public class DocumentJournal {
             throw new UncheckedIOException("Cannot create " + folder(documentId), e);
         }
         share.writeJson(file(documentId, entry), value);
+    }
+
+    /**
+     * Runs a read-modify-write of the document's entries alone: no other thread here and, through a file lock
+     * in its journal folder, no other instance on the share runs one for the same document meanwhile.
+     * Not reentrant across calls for the same document.
+     */
+    public <T> T exclusively(String documentId, Supplier<T> action) {
+        synchronized (locks.computeIfAbsent(documentId, id -> new Object())) {
+            Path folder = folder(documentId);
+            try {
+                Files.createDirectories(folder);
+                try (FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                    return action.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot lock the journal of " + documentId + " in " + folder, e);
+            }
+        }
     }
 
     public boolean has(String documentId, String entry) {

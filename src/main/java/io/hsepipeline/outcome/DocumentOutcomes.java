@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ public class DocumentOutcomes {
 
     private final ShareFolders share;
     private final DocumentJournal journal;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public DocumentOutcomes(ShareFolders share, DocumentJournal journal) {
         this.share = share;
@@ -46,22 +44,23 @@ public class DocumentOutcomes {
 
     /** Adds fields to the document's result (nested maps are merged), and to its done/ sidecar once it has one. */
     public void addResult(String documentId, Map<String, Object> fields) {
-        synchronized (lock(documentId)) {
+        journal.exclusively(documentId, () -> {
             Result result = result(documentId);
             merge(result.fields, fields);
             save(documentId, result);
-        }
+            return result;
+        });
     }
 
     /** Moves the PDF to done/ beside its result sidecar, and says so as a DONE status. */
     public StatusRecord complete(String documentId, String stage) {
-        synchronized (lock(documentId)) {
+        return journal.exclusively(documentId, () -> {
             ReceivedDocument received = received(documentId);
             Result result = end(documentId, received, DocumentState.DONE, ShareFolders.DONE);
             result.fields.putIfAbsent("completedAt", Instant.now().toString());
             save(documentId, result);
             return status(received, DocumentState.valueOf(result.endedAs), stage, null, null);
-        }
+        });
     }
 
     /**
@@ -69,7 +68,7 @@ public class DocumentOutcomes {
      * FAILED status. A document that already ended keeps its first ending.
      */
     public StatusRecord fail(String documentId, String stage, String service, String reason, String detail, String action) {
-        synchronized (lock(documentId)) {
+        return journal.exclusively(documentId, () -> {
             ReceivedDocument received = received(documentId);
             Result current = result(documentId);
             if (!DocumentState.FAILED.name().equals(current.endedAs) && current.fields.containsKey(PUBLISHED_AT)) {
@@ -92,7 +91,7 @@ public class DocumentOutcomes {
                         service, reason, detail, result.file);
             }
             return status(received, DocumentState.valueOf(result.endedAs), stage, reason, detail);
-        }
+        });
     }
 
     private static Map<String, Object> failure(String stage, String service, String reason, String detail, String action) {
@@ -190,10 +189,6 @@ public class DocumentOutcomes {
                 into.put(key, value);
             }
         });
-    }
-
-    private Object lock(String documentId) {
-        return locks.computeIfAbsent(documentId, id -> new Object());
     }
 
     /**
