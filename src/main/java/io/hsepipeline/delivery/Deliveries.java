@@ -1,6 +1,7 @@
 package io.hsepipeline.delivery;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -142,8 +143,19 @@ public class Deliveries {
                 "Put the PDF back (its journal is in .hse/" + record.documentId() + "), then replay the dead letter."));
     }
 
+    /** Found and read under the document's lock: the batch may be moving it from processing/ to done/ meanwhile. */
     public byte[] pdfBytes(ValidatedRecord record) throws IOException {
-        return share.readPdf(pdf(record));
+        try {
+            return journal.exclusively(record.documentId(), () -> {
+                try {
+                    return share.readPdf(pdf(record));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Journal entry name: record ids are free text, so anything unsafe in a file name becomes its UUIDv5. */

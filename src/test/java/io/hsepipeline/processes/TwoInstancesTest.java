@@ -128,7 +128,8 @@ class TwoInstancesTest {
         Instant dropped = Instant.now();
         Map<String, String> names = dropDocuments("batch", DOCUMENTS);
         await("all " + DOCUMENTS + " documents DONE").atMost(ALL_DONE).pollInterval(Duration.ofSeconds(2))
-                .until(() -> documentsIn("done") == DOCUMENTS && stateTimes("DONE", names.keySet()).size() == DOCUMENTS);
+                .until(() -> new Progress(documentsIn("done"), stateTimes("DONE", names.keySet()).size()),
+                        progress -> progress.inDone() == DOCUMENTS && progress.doneStates() == DOCUMENTS);
         System.out.printf("%d PDFs dropped to all DONE in %d s%n", DOCUMENTS,
                 Duration.between(dropped, Instant.now()).toSeconds());
 
@@ -223,6 +224,10 @@ class TwoInstancesTest {
         List<PipelineProcess> leaders = instances.stream().filter(i -> i.countLogLines(BECAME_LEADER) > 0).toList();
         assertThat(leaders).as("exactly one instance says it became leader").hasSize(1);
         return leaders.get(0);
+    }
+
+    /** How far the batch got, as a timeout reports it. */
+    private record Progress(long inDone, int doneStates) {
     }
 
     /** Distinct PDFs written beside the share and moved into the inbox; document id to file name. */
