@@ -56,6 +56,36 @@ class HseGeniusSandboxTest {
     }
 
     @Test
+    void missingOrWrongTokenIsRefusedWith401BeforeTheBodyIsChecked() {
+        // confirm takes no body, so a body breaks the contract
+        Map<String, Object> body = Map.of("unexpected", true);
+
+        SandboxClient.Reply anonymous = genius.postJson("/api/files/upload/confirm/", null, body);
+        SandboxClient.Reply wrongToken = genius.postJson("/api/files/upload/confirm/", "not.a.jwt", body);
+        SandboxClient.Reply authenticated = genius.postJson("/api/files/upload/confirm/", login().path("access").asText(), body);
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+        assertThat(anonymous.json().path("detail").asText()).isEqualTo("Authentication credentials were not provided.");
+        assertThat(wrongToken.status()).isEqualTo(401);
+        assertThat(wrongToken.json().path("code").asText()).isEqualTo("token_not_valid");
+        assertThat(authenticated.status()).isEqualTo(400);
+        assertThat(authenticated.json().path("violations")).isNotEmpty();
+        assertThat(genius.stats().path("hsegenius").path("contractViolations").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void loginRefusesAMalformedBodyAsTheContractSaysAndWrongCredentialsWith401() {
+        SandboxClient.Reply withoutPassword = genius.postJson("/api/user/token/", null, Map.of("email", HSEGENIUS_EMAIL));
+        SandboxClient.Reply wrongPassword = genius.postJson("/api/user/token/", null,
+                Map.of("email", HSEGENIUS_EMAIL, "password", "wrong"));
+
+        assertThat(withoutPassword.status()).isEqualTo(400);
+        assertThat(withoutPassword.json().path("violations").get(0).path("message").asText()).contains("password");
+        assertThat(wrongPassword.status()).isEqualTo(401);
+    }
+
+    @Test
     void expiredAccessIsRefusedAndRefreshIssuesANewOne() {
         genius.faults(Map.of("tokenLifetimeSeconds", 1));
         JsonNode pair = login();
