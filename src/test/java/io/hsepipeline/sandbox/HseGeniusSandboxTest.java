@@ -195,6 +195,50 @@ class HseGeniusSandboxTest {
     }
 
     @Test
+    void catalogueIsTheWholeEuropeanListOfWaste() {
+        JsonNode eer = genius.get("/api/eer/eer/", login().path("access").asText()).json();
+
+        assertThat(eer).hasSize(842);
+        assertThat(eer).filteredOn(e -> e.path("hazardous").asBoolean()).hasSize(408);
+        assertThat(eer).extracting(e -> e.path("code").asText()).allMatch(code -> code.matches("\\d{6}")).doesNotHaveDuplicates();
+        assertThat(eer).extracting(e -> e.path("code").asText().substring(0, 2)).containsOnly(
+                "01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
+                "11", "12", "13", "14", "15", "16", "17", "18", "19", "20");
+        assertThat(eer).filteredOn(e -> e.path("code").asText().equals("160107"))
+                .extracting(e -> e.path("display").asText() + " " + e.path("description").asText())
+                .containsExactly("16 01 07* oil filters");
+    }
+
+    @Test
+    void uploadAcceptsACodeOfTheWholeListAndRefusesOneOutsideIt() {
+        String token = login().path("access").asText();
+
+        SandboxClient.Reply oilFilters = upload(token, "Oil filters", "160107", TestPdfs.withLines("x"));
+        SandboxClient.Reply noSuchCode = upload(token, "Nothing", "999999", TestPdfs.withLines("x"));
+
+        assertThat(oilFilters.status()).isEqualTo(201);
+        assertThat(oilFilters.json().path("eer_codes")).extracting(JsonNode::asText).containsExactly("160107");
+        assertThat(noSuchCode.status()).isEqualTo(400);
+        assertThat(noSuchCode.json().path("eer_codes").get(0).asText()).contains("999999");
+    }
+
+    @Test
+    void hazardousCodesWithoutCuratedHpCodesGetTheDocumentedRule() {
+        String token = login().path("access").asText();
+        // 160107 oil filters: no rule matches, HP14; 180103 infectious waste: HP9; 200101 paper is not hazardous
+        int uploadId = upload(token, "Workshop", "160107,180103,200101", TestPdfs.withLines("Product name: Filters"))
+                .json().path("id").asInt();
+        genius.postEmpty("/api/files/upload/confirm/", token);
+        int recordId = awaitParsed(token, uploadId).path("id").asInt();
+
+        genius.postJson("/api/files/imported/validate/", token, Map.of("id", List.of(recordId)));
+
+        JsonNode validated = genius.get("/api/files/hp-finder/", token).json().get(0);
+        assertThat(validated.path("hp_codes")).extracting(JsonNode::asText).containsExactly("HP14", "HP9");
+        assertThat(validated.path("hazardous").asBoolean()).isTrue();
+    }
+
+    @Test
     void confirmWithNothingInUploadIsRefused() {
         assertThat(genius.postEmpty("/api/files/upload/confirm/", login().path("access").asText()).status())
                 .isEqualTo(400);
