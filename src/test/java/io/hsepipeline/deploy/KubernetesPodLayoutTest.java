@@ -69,6 +69,10 @@ class KubernetesPodLayoutTest {
         }
         String nobody = "localhost:" + closedPort;
         registry.add("hse.kafka.bootstrap-servers", () -> nobody);
+        // the extract routes exist only with Hypatos configured; nothing here calls it
+        registry.add("hse.hypatos.client-id", () -> "pod-layout-client");
+        registry.add("hse.hypatos.project-id", () -> "pod-layout-project");
+        registry.add("hse.hypatos.base-url", () -> "http://" + nobody + "/v2");
         Path mounts = Files.createTempDirectory("pod-layout-mounts");
         routesMount = configMapVolume(mounts.resolve("routes"), routeFiles());
         Path mappingsMount = configMapVolume(mounts.resolve("mappings"), files(ROUTES.resolve("mappings")));
