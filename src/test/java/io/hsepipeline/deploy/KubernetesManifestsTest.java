@@ -253,6 +253,7 @@ class KubernetesManifestsTest {
         PodSpec pod = pod(manifests);
         Container container = container(manifests);
 
+        assertThat(pod.getEnableServiceLinks()).as("no variables of other Services mixed into the settings").isFalse();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
