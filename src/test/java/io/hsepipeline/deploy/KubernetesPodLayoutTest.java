@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -158,6 +157,6 @@ class KubernetesPodLayoutTest {
                 }
             }
         }
-        return ids.stream().map(Function.identity()).toList();
+        return ids;
     }
 }
