@@ -3,7 +3,7 @@ MVN ?= mvn -B
 DEV_CP := target/dev-classpath.txt
 JAVA_OPTS ?=
 
-.PHONY: run test sandbox tail replay package dev-classes clean
+.PHONY: run test sandbox tail replay package image k8s dev-classes clean
 
 ## run: embedded Kafka, the sandbox and the application, wired together (Ctrl-C stops all)
 run: dev-classes
@@ -30,6 +30,22 @@ replay: dev-classes
 ## package: the application jar, target/hse-pipeline-*.jar
 package:
 	$(MVN) -DskipTests package
+
+## image [IMAGE=hse-pipeline:latest]: the container image, with docker or else podman
+IMAGE ?= hse-pipeline:latest
+image:
+	@engine=$$(if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then echo docker; \
+		elif command -v podman >/dev/null 2>&1; then echo podman; fi); \
+	if [ -z "$$engine" ]; then echo "make image needs a container engine: Docker with its daemon running, or Podman (apt-get install podman)" >&2; exit 1; fi; \
+	$(MAKE) package && $$engine build -t $(IMAGE) .
+
+## k8s: renders kubernetes/overlays/dev and prod to target/k8s/dev.yaml and target/k8s/prod.yaml
+k8s:
+	@command -v kubectl >/dev/null 2>&1 || { echo "make k8s needs kubectl (1.27 or newer, it carries kustomize): https://kubernetes.io/docs/tasks/tools/" >&2; exit 1; }
+	@mkdir -p target/k8s
+	kubectl kustomize kubernetes/overlays/dev > target/k8s/dev.yaml
+	kubectl kustomize kubernetes/overlays/prod > target/k8s/prod.yaml
+	@echo "target/k8s/dev.yaml and target/k8s/prod.yaml"
 
 dev-classes:
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(DEV_CP)
