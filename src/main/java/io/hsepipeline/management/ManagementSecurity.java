@@ -24,6 +24,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.SimpleUrlLogoutSuccessHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -104,8 +105,15 @@ class ManagementSecurity {
                         UsernamePasswordAuthenticationFilter.class)
                 .logout(logout -> logout
                         .logoutRequestMatcher(path(hawtio + "/auth/logout"))
-                        .logoutSuccessUrl(hawtio + "/login"))
+                        // Hawtio's page navigates here; back to its login form, whatever the Accept header
+                        .logoutSuccessHandler(backToLogin(hawtio + "/login")))
                 .build();
+    }
+
+    private static SimpleUrlLogoutSuccessHandler backToLogin(String loginPage) {
+        SimpleUrlLogoutSuccessHandler handler = new SimpleUrlLogoutSuccessHandler();
+        handler.setDefaultTargetUrl(loginPage);
+        return handler;
     }
 
     private static RequestMatcher path(String pattern) {

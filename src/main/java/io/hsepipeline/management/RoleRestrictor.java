@@ -31,8 +31,8 @@ final class RoleRestrictor implements Restrictor {
     private static final Set<String> LIFECYCLE = Set.of("start", "stop", "suspend", "resume", "restart");
     private static final Set<String> LIFECYCLE_TYPES = Set.of("routes", "consumers");
 
-    /** Read-only dumps Hawtio's Camel views use, only in signatures that leave placeholders unresolved. */
-    private static final Set<String> SAFE_DUMPS = Set.of("dumpRoutesAsXml()", "dumpRouteAsXml()",
+    /** Dumps Hawtio's Camel views use, in signatures that leave placeholders unresolved, and statistics resets. */
+    private static final Set<String> SAFE_CAMEL_OPERATIONS = Set.of("dumpRoutesAsXml()", "dumpRouteAsXml()",
             "dumpRoutesStatsAsXml(boolean,boolean)", "dumpRouteStatsAsXml(boolean,boolean)",
             "dumpRoutesStatsAsXml", "dumpRouteStatsAsXml", "reset()", "reset(boolean)");
 
@@ -78,7 +78,7 @@ final class RoleRestrictor implements Restrictor {
             return false;
         }
         String normalized = operation.replace(" ", "");
-        if (SAFE_DUMPS.contains(normalized)) {
+        if (SAFE_CAMEL_OPERATIONS.contains(normalized)) {
             return true;
         }
         int signature = normalized.indexOf('(');

@@ -71,6 +71,7 @@ class ManagementLoginTest {
         HttpResponse<String> jolokia = anonymous.get("/actuator/jolokia/search/org.apache.camel:type=routes,*");
         HttpResponse<String> viaHawtio = anonymous.get("/actuator/hawtio/jolokia/version");
         HttpResponse<String> page = anonymous.get("/actuator/hawtio/index.html");
+        HttpResponse<String> loginMethods = anonymous.get("/actuator/hawtio/auth/config/login");
         HttpResponse<String> application = new ManagementClient(applicationPort).get("/no-such-page");
 
         assertThat(user.statusCode()).isIn(401, 403);
@@ -79,6 +80,8 @@ class ManagementLoginTest {
         assertThat(jolokia.headers().firstValue("WWW-Authenticate")).isEmpty();
         assertThat(viaHawtio.statusCode()).isIn(401, 403);
         assertThat(page.statusCode()).as("Hawtio's login page itself loads").isEqualTo(200);
+        assertThat(loginMethods.body()).as("Hawtio's page shows its own form")
+                .contains("\"form\"", "/actuator/hawtio/auth/login");
         assertThat(application.statusCode()).as("no login on the application port").isEqualTo(404);
     }
 
@@ -101,6 +104,8 @@ class ManagementLoginTest {
         assertThat(version.statusCode()).isEqualTo(200);
         assertThat(version.body()).contains("\"agent\"");
         assertThat(logout.statusCode()).isEqualTo(302);
+        assertThat(logout.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/actuator/hawtio/login"));
         assertThat(afterLogout.statusCode()).isIn(401, 403);
     }
 
