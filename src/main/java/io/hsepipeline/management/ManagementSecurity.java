@@ -53,7 +53,9 @@ class ManagementSecurity {
             @Value("${hse.management.users:}") String users,
             @Value("${hawtio.authenticationEnabled:true}") boolean loginRequired) {
         List<UserDetails> all = ManagementUsers.read(usersFile, users);
-        if (loginRequired && all.isEmpty()) {
+        if (!loginRequired) {
+            LOG.info("No login on the management port (hawtio.authenticationEnabled=false): everyone acts as operator");
+        } else if (all.isEmpty()) {
             LOG.warn("No management users (HSE_MANAGEMENT_USERS_FILE, HSE_MANAGEMENT_USERS): nobody can log in to"
                     + " Hawtio or Jolokia");
         } else {
