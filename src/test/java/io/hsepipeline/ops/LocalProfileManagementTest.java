@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,6 +40,9 @@ class LocalProfileManagementTest {
 
     @Value("${local.management.port}")
     int managementPort;
+
+    @Autowired
+    CamelContext camel;
 
     /** Credentials as make run hands them over: one as a JVM system property, the others as settings. */
     private static final String SYSTEM_PROPERTY_SECRET = "QEHS_API_KEY";
@@ -95,8 +100,8 @@ class LocalProfileManagementTest {
     @Test
     void routesDumpWithoutResolvedPlaceholdersOnly() {
         ManagementClient client = new ManagementClient(managementPort);
-        String context = client.jolokia("{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=context,*\"}")
-                .path("value").path(0).asText();
+        String context = client.jolokia("{\"type\":\"search\",\"mbean\":\"org.apache.camel:context="
+                + camel.getManagementName() + ",type=context,*\"}").path("value").path(0).asText();
 
         JsonNode plain = client.jolokia(ManagementLoginTest.exec(context, "dumpRoutesAsXml()"));
         JsonNode resolved = client.jolokia(ManagementLoginTest.exec(context, "dumpRoutesAsXml(boolean)", true));

@@ -175,20 +175,20 @@ class ManagementLoginTest {
         assertThat(gc.path("status").asInt()).isEqualTo(403);
     }
 
-    private static String routeMBean(ManagementClient client) {
-        JsonNode names = client.jolokia("{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}")
-                .path("value");
-        for (JsonNode name : names) {
-            if (name.asText().contains("\"" + ROUTE + "\"")) {
-                return name.asText();
-            }
-        }
-        throw new AssertionError("no MBean for route " + ROUTE + " in " + names);
+    // other test classes' Camel contexts share this JVM's MBean server: only this one's names count
+    private String routeMBean(ManagementClient client) {
+        return only(client, "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,name=\"" + ROUTE
+                + "\",*");
     }
 
-    private static String contextMBean(ManagementClient client) {
-        return client.jolokia("{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=context,*\"}")
-                .path("value").path(0).asText();
+    private String contextMBean(ManagementClient client) {
+        return only(client, "org.apache.camel:context=" + camel.getManagementName() + ",type=context,*");
+    }
+
+    private static String only(ManagementClient client, String pattern) {
+        JsonNode names = client.jolokia("{\"type\":\"search\",\"mbean\":" + quote(pattern) + "}").path("value");
+        assertThat(names.size()).as("MBeans named " + pattern).isEqualTo(1);
+        return names.path(0).asText();
     }
 
     static String read(String mbean, String attribute) {
