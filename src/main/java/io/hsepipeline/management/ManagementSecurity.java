@@ -15,7 +15,6 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -82,8 +81,8 @@ class ManagementSecurity {
                 .authenticationManager(authenticationManager)
                 // Hawtio's page sends no CSRF token; the session cookie is SameSite=Strict instead
                 .csrf(csrf -> csrf.disable())
-                .requestCache(cache -> cache.disable())
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED));
+                // a refused script or probe must not leave a session behind to remember where it was going
+                .requestCache(cache -> cache.disable());
         if (!loginRequired) {
             return http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
                     .anonymous(anonymous -> anonymous.principal("local").authorities(
