@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,6 +32,8 @@ import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.intake.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.kafka.TopicLookup;
+import io.hsepipeline.leader.Leadership;
+import io.hsepipeline.leader.LeadershipChanged;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
@@ -38,7 +41,10 @@ import io.hsepipeline.share.ShareFolders;
 /**
  * The steps of the Extract stage (routes/20-extract.camel.yaml): what to ask Hypatos next for a document, what
  * its answers mean, and the {@code extract} journal entry that lets a restart continue without calling twice.
- * Documents waiting at Hypatos are kept in a schedule (loaded from the journal at start) that the poller reads.
+ * Documents waiting at Hypatos are kept in a schedule that the poller reads, on the leader only: the journal is
+ * the truth, so the schedule is loaded from it when this replica becomes the leader, merged with it every
+ * {@code hse.extract.rescan-millis} (documents other replicas' consumers handed to Hypatos), and each due document
+ * is checked against it before its poll.
  */
 @Component("extract")
 public class ExtractService {
@@ -64,19 +70,22 @@ public class ExtractService {
     private final ExtractSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Leadership leadership;
     private final Map<String, Instant> schedule = new ConcurrentHashMap<>();
     private volatile boolean scheduleLoaded;
+    private volatile Instant nextRescan = Instant.MIN;
 
     @Autowired
     public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
-                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json) {
-        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json,
+                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
+                          Leadership leadership) {
+        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json, leadership,
                 Clock.systemUTC());
     }
 
     ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
                    String extractedTopic, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                   Clock clock) {
+                   Leadership leadership, Clock clock) {
         this.journal = journal;
         this.documents = documents;
         this.share = share;
@@ -85,7 +94,17 @@ public class ExtractService {
         this.hypatos = hypatos;
         this.settings = settings;
         this.json = json;
+        this.leadership = leadership;
         this.clock = clock;
+    }
+
+    /** A new leader starts from the journal (another leader polled meanwhile); a follower keeps no schedule. */
+    @EventListener
+    public void onLeadership(LeadershipChanged change) {
+        synchronized (schedule) {
+            schedule.clear();
+            scheduleLoaded = false;
+        }
     }
 
     public Extraction progress(String documentId) {
@@ -151,7 +170,10 @@ public class ExtractService {
         Instant next = now.plusMillis(settings.pollFirstMillis());
         journal.write(documentId, ENTRY, progress(documentId).polling(hypatosDocumentId, now.toString(), next.toString(),
                 settings.pollFirstMillis()));
-        schedule.put(documentId, next);
+        // on a follower the leader's rescan finds it in the journal
+        if (leadership.isLeader()) {
+            schedule.put(documentId, next);
+        }
         LOG.info("Document {} is Hypatos document {}; first check at {}", documentId, hypatosDocumentId, next);
     }
 
@@ -160,15 +182,18 @@ public class ExtractService {
      * puts them back (still waiting) or ends them, so that a check still running is never started again.
      */
     public List<String> due() {
-        loadSchedule();
         Instant now = clock.instant();
+        if (!scheduleLoaded || !now.isBefore(nextRescan)) {
+            mergeJournal(now);
+        }
         List<String> due = schedule.entrySet().stream()
                 .filter(entry -> !entry.getValue().isAfter(now))
                 .sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
                 .map(Map.Entry::getKey)
                 .toList();
         due.forEach(schedule::remove);
-        return due;
+        // another leader may have ended it since it was scheduled here
+        return due.stream().filter(id -> waitingAtHypatos(progress(id))).toList();
     }
 
     /** The check of a document; one that Hypatos did not finish within the maximum wait fails instead. */
@@ -283,25 +308,36 @@ public class ExtractService {
         schedule.put(documentId, next);
     }
 
-    /** Once per start: documents a restart found waiting at Hypatos are checked again, at their journaled time. */
-    private void loadSchedule() {
-        if (scheduleLoaded) {
-            return;
-        }
+    /**
+     * Documents waiting at Hypatos by the journal, added to the schedule at their journaled time: all of them when
+     * this replica became the leader (or started), then those other replicas' consumers handed over. Only PDFs
+     * still in processing/ are looked at: a document waiting at Hypatos has its PDF there.
+     */
+    private void mergeJournal(Instant now) {
         synchronized (schedule) {
-            if (scheduleLoaded) {
-                return;
-            }
-            for (String documentId : journal.documentsWith(ENTRY)) {
+            int before = schedule.size();
+            for (String documentId : share.processingDocumentIds()) {
+                if (schedule.containsKey(documentId)) {
+                    continue;
+                }
                 Extraction progress = progress(documentId);
-                if (progress.phase() == Phase.POLLING || progress.phase() == Phase.PUBLISHING) {
-                    schedule.putIfAbsent(documentId, progress.nextPollAt() == null ? clock.instant()
+                if (waitingAtHypatos(progress)) {
+                    schedule.putIfAbsent(documentId, progress.nextPollAt() == null ? now
                             : Instant.parse(progress.nextPollAt()));
                 }
             }
-            LOG.info("Extract: {} document(s) waiting at Hypatos", schedule.size());
+            if (!scheduleLoaded) {
+                LOG.info("Extract: {} document(s) waiting at Hypatos", schedule.size());
+            } else if (schedule.size() > before) {
+                LOG.info("Extract: {} more document(s) waiting at Hypatos found in the journal", schedule.size() - before);
+            }
             scheduleLoaded = true;
+            nextRescan = now.plusMillis(settings.rescanMillis());
         }
+    }
+
+    private static boolean waitingAtHypatos(Extraction progress) {
+        return progress.phase() == Phase.POLLING || progress.phase() == Phase.PUBLISHING;
     }
 
     /** X-Hy-Filename takes at most 256 characters; the end of a long name (its extension) is kept. */

@@ -15,5 +15,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("hse.extract")
 public record ExtractSettings(long pollFirstMillis, double pollGrowth, long pollMaxMillis, Duration maxWait,
-                              Duration reviewWait) {
+                              Duration reviewWait, long rescanMillis) {
 }

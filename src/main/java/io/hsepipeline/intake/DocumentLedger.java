@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hsepipeline.kafka.KafkaClients;
 import io.hsepipeline.kafka.KafkaUnavailableException;
 import io.hsepipeline.kafka.TopicLookup;
+import io.hsepipeline.leader.LeadershipChanged;
 import io.hsepipeline.share.PipelineSettings;
 
 /**
@@ -65,6 +67,12 @@ public class DocumentLedger implements DisposableBean {
             throw new IllegalStateException(e);
         }
         entries.put(entry.documentId(), entry);
+    }
+
+    /** A new leader reads the ledger again before its intake runs: the old leader recorded documents meanwhile. */
+    @EventListener
+    public void onLeadership(LeadershipChanged change) {
+        loaded = false;
     }
 
     private void ensureLoaded() {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +91,23 @@ public class ShareFolders {
     public byte[] readPdf(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(regularFile(file), LinkOption.NOFOLLOW_LINKS)) {
             return in.readAllBytes();
+        }
+    }
+
+    /** The ids of the documents whose PDF is in processing/ (named {@code <documentId>.pdf}). */
+    public List<String> processingDocumentIds() {
+        Path processing = folder(PROCESSING);
+        if (!Files.isDirectory(processing)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(processing)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("[0-9a-f]{64}\\.pdf"))
+                    .map(name -> name.substring(0, name.length() - ".pdf".length()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + processing, e);
         }
     }
 
