@@ -112,7 +112,7 @@ final class RenderedManifests {
     }
 
     private static String kustomize(Path dir) {
-        ProcessBuilder builder = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false);
+        ProcessBuilder builder = new ProcessBuilder(System.getenv().getOrDefault("KUBECTL", "kubectl"), "kustomize", dir.toString()).redirectErrorStream(false);
         try {
             Path errors = Files.createTempFile("kustomize", ".err");
             builder.redirectError(errors.toFile());
