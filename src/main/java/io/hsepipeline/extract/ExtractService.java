@@ -79,8 +79,8 @@ public class ExtractService {
     public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
                           PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
                           Leadership leadership) {
-        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json,
-                leadership, Clock.systemUTC());
+        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json, leadership,
+                Clock.systemUTC());
     }
 
     ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,

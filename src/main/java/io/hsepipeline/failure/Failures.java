@@ -87,11 +87,12 @@ public class Failures implements Processor {
 
     /** The service that failed, as the route set it, or the exception's own. */
     public String service(Throwable e, String routeService) {
-        return e instanceof ServiceFailure failure ? failure.service() : routeService;
+        return judged(e) instanceof ServiceFailure failure ? failure.service() : routeService;
     }
 
     /** A short, stable reason: "http-422", "timeout", or the ServiceFailure's own. */
-    public String reason(Throwable e) {
+    public String reason(Throwable thrown) {
+        Throwable e = judged(thrown);
         if (e instanceof ServiceFailure failure) {
             return failure.reason();
         }
@@ -108,7 +109,8 @@ public class Failures implements Processor {
     }
 
     /** What went wrong, readable: an HTTP failure with the service's own words (problem+json included). */
-    public String detail(Throwable e) {
+    public String detail(Throwable thrown) {
+        Throwable e = judged(thrown);
         if (e instanceof HttpOperationFailedException http) {
             return http.getStatusCode() + " from " + http.getUri() + ": " + readableBody(http.getResponseBody());
         }
@@ -116,7 +118,8 @@ public class Failures implements Processor {
     }
 
     /** What users should do next. */
-    public String action(Throwable e) {
+    public String action(Throwable thrown) {
+        Throwable e = judged(thrown);
         if (e instanceof ServiceFailure failure && failure.action() != null) {
             return failure.action();
         }
@@ -126,6 +129,16 @@ public class Failures implements Processor {
         }
         return "Fix what the detail names (settings, mapping or the document), then replay the dead letter "
                 + "(see README, Operations) or drop the file again.";
+    }
+
+    /** A ServiceFailure a bean threw reaches the route wrapped by Camel's bean invocation: judge it, not the wrapper. */
+    private static Throwable judged(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ServiceFailure) {
+                return cause;
+            }
+        }
+        return e;
     }
 
     /** problem+json (title, detail, errors[].path/message) or any JSON error body made into one line. */

@@ -1,5 +1,6 @@
 package io.hsepipeline.hsegenius;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,21 +33,25 @@ public class HseGeniusValidation {
     /** Journal entry: the records published so far, and whether the document is handed on. */
     public static final String ENTRY = "validate";
 
-    public enum Step { WAIT, VALIDATE, PUBLISH }
+    /** WAIT: still parsing; VALIDATE: parsed records; PUBLISH: validated records; HAND_ON: only History is left. */
+    public enum Step { WAIT, VALIDATE, PUBLISH, HAND_ON }
 
     private final DocumentJournal journal;
     private final HseGeniusUploads uploads;
     private final ShareFolders share;
     private final DocumentOutcomes outcomes;
     private final String defaultCustomer;
+    private final Duration parseMaxWait;
 
     public HseGeniusValidation(DocumentJournal journal, HseGeniusUploads uploads, ShareFolders share,
-                               DocumentOutcomes outcomes, @Value("${hse.hsegenius.customer-id}") String defaultCustomer) {
+                               DocumentOutcomes outcomes, @Value("${hse.hsegenius.customer-id}") String defaultCustomer,
+                               @Value("${hse.hsegenius.parse-max-wait}") Duration parseMaxWait) {
         this.journal = journal;
         this.uploads = uploads;
         this.share = share;
         this.outcomes = outcomes;
         this.defaultCustomer = defaultCustomer;
+        this.parseMaxWait = parseMaxWait;
     }
 
     /** Uploaded documents whose records have not all been published and handed on yet. */
@@ -72,12 +77,30 @@ public class HseGeniusValidation {
         return uploads.upload(documentId).uploadId();
     }
 
-    /** Nothing parsed or validated yet: parsing is still running. Parsed records: validate them. Else publish. */
-    public Step next(JsonNode parsed, JsonNode validated) {
+    /**
+     * Parsed records: validate them. Validated records in HP Finder: publish them. Neither, but records published
+     * before a restart: proceed already took them out of HP Finder, so only History is left. Neither and nothing
+     * published: parsing is still running, for at most the parse wait.
+     */
+    public Step next(String documentId, JsonNode parsed, JsonNode validated) {
         if (parsed.isArray() && !parsed.isEmpty()) {
             return Step.VALIDATE;
         }
-        return validated.isArray() && !validated.isEmpty() ? Step.PUBLISH : Step.WAIT;
+        if (validated.isArray() && !validated.isEmpty()) {
+            return Step.PUBLISH;
+        }
+        if (!progress(documentId).published().isEmpty()) {
+            return Step.HAND_ON;
+        }
+        HseGeniusUpload upload = uploads.upload(documentId);
+        if (upload.uploadedAt() != null
+                && Instant.parse(upload.uploadedAt()).plus(parseMaxWait).isBefore(Instant.now())) {
+            throw new ServiceFailure(HseGeniusAuth.SERVICE, "timeout", "HSE Genius has not parsed upload "
+                    + upload.uploadId() + " within " + parseMaxWait + " (uploaded at " + upload.uploadedAt() + ")",
+                    "Look at the upload in HSE Genius (Upload, Parsed file). Drop the file again once HSE Genius"
+                            + " parses documents, or raise HSEGENIUS_PARSE_MAX_WAIT.");
+        }
+        return Step.WAIT;
     }
 
     /** The filter body that selects exactly these records. */

@@ -19,18 +19,18 @@ import io.hsepipeline.sandbox.SandboxSettings;
 import io.hsepipeline.testing.SandboxHttp;
 
 /** The sandbox as the Extract tests see it: Hypatos' knobs, what it was asked and what it made. */
-final class HypatosSandbox {
+public final class HypatosSandbox {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Sandbox sandbox;
 
-    HypatosSandbox(Duration processingDelay) {
+    public HypatosSandbox(Duration processingDelay) {
         this.sandbox = Sandbox.start(SandboxSettings.defaults().withPorts(0, 0, 0, 0).withProcessingDelay(processingDelay));
     }
 
     /** Points the application at this sandbox. */
-    void register(DynamicPropertyRegistry registry) {
+    public void register(DynamicPropertyRegistry registry) {
         sandbox.applicationSettings().forEach((name, value) -> registry.add(name, () -> value));
     }
 
@@ -58,12 +58,12 @@ final class HypatosSandbox {
     }
 
     /** Hypatos documents whose externalId is our document id. */
-    List<JsonNode> documentsFor(String documentId) {
+    public List<JsonNode> documentsFor(String documentId) {
         return entitiesWhere("documents", "externalId", documentId);
     }
 
     /** Files uploaded with this X-Hy-Filename. */
-    List<JsonNode> filesNamed(String fileName) {
+    public List<JsonNode> filesNamed(String fileName) {
         return entitiesWhere("files", "filename", fileName);
     }
 
@@ -72,7 +72,7 @@ final class HypatosSandbox {
     }
 
     /** What the pipeline's first run did before a kill: the PDF uploaded and processed; returns the file id. */
-    String uploadAndProcess(String fileName, byte[] pdf, String externalId) {
+    public String uploadAndProcess(String fileName, byte[] pdf, String externalId) {
         String token = post("/v2/auth/token", "application/x-www-form-urlencoded",
                 "grant_type=client_credentials".getBytes(), "Basic " + java.util.Base64.getEncoder().encodeToString(
                         (applicationSettings().get("HYPATOS_CLIENT_ID") + ":"
@@ -89,7 +89,7 @@ final class HypatosSandbox {
         return fileId;
     }
 
-    void close() {
+    public void close() {
         sandbox.close();
     }
 

@@ -75,6 +75,19 @@ class FailuresTest {
                 "/payload/ewcCode: is required");
     }
 
+    @Test
+    void serviceFailureABeanThrewIsJudgedByItsOwnReasonNotByCamelsWrapper() {
+        ServiceFailure thrown = new ServiceFailure("hsegenius", "timeout", "HSE Genius has not parsed upload 7",
+                "Raise HSEGENIUS_PARSE_MAX_WAIT.");
+        RuntimeException wrapped = new RuntimeException("Failed to invoke method: next(...)", thrown);
+
+        assertThat(failures.reason(wrapped)).isEqualTo("timeout");
+        assertThat(failures.service(wrapped, "pipeline")).isEqualTo("hsegenius");
+        assertThat(failures.detail(wrapped)).isEqualTo("HSE Genius has not parsed upload 7");
+        assertThat(failures.action(wrapped)).isEqualTo("Raise HSEGENIUS_PARSE_MAX_WAIT.");
+        assertThat(failures.retryable(wrapped)).isFalse();
+    }
+
     private Long redeliveryDelayAfter(String header, String value) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new HttpOperationFailedException(

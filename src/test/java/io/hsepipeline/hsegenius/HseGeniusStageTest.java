@@ -41,6 +41,7 @@ class HseGeniusStageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration PARSE_MAX_WAIT = Duration.ofSeconds(15);
     private static final TestShare SHARE = TestShare.temporary("hsegenius-stage-share");
     private static final SandboxHttp SANDBOX = SandboxHttp.start(Duration.ofMillis(300));
 
@@ -54,6 +55,7 @@ class HseGeniusStageTest {
         registry.add("hse.retry.maximum-delay-millis", () -> "1000");
         // the retry count is the exchange's, over all its calls: with injected 5xx a document makes many
         registry.add("hse.retry.maximum-redeliveries", () -> "30");
+        registry.add("hse.hsegenius.parse-max-wait", () -> PARSE_MAX_WAIT.toString());
     }
 
     @AfterAll
@@ -114,6 +116,49 @@ class HseGeniusStageTest {
     }
 
     @Test
+    void documentAKillLeftBetweenProceedAndHistoryIsHandedOnOnceAndEndsInDone() throws Exception {
+        ReceivedDocument doc = stage("Product name: Thinner", "08 01 11*");
+        publishExtracted(doc, Map.of("productName", "Thinner", "eerCodes", List.of("08 01 11*")));
+        Path sidecar = SHARE.folder("done").resolve(doc.fileName() + ".result.json");
+        await().atMost(WAIT).until(() -> Files.exists(sidecar));
+
+        rewindToJustAfterProceed(doc);
+
+        await().atMost(WAIT).until(() -> Files.exists(sidecar));
+        assertThat(SHARE.folder("processing").resolve(doc.documentId() + ".pdf")).doesNotExist();
+        assertThat(validatedOf(doc.documentId())).hasSize(1);
+        assertThat(JSON.readTree(SHARE.root().resolve(".hse").resolve(doc.documentId()).resolve("validate.json").toFile())
+                .path("finished").asBoolean()).isTrue();
+        assertThat(deadLettersOf(doc)).isEmpty();
+    }
+
+    @Test
+    void uploadHseGeniusNeverParsesFailsAsTimeoutOfTheValidateStage() throws Exception {
+        ReceivedDocument doc = stage("Product name: Never parsed", "15 01 10*");
+        SANDBOX.faults("{\"processingDelayMs\": 3600000}");
+        try {
+            publishExtracted(doc, Map.of("productName", "Never parsed", "eerCodes", List.of("15 01 10*")));
+            // the parse delay is fixed when the upload is confirmed
+            await().atMost(WAIT).until(() -> uploadsOf(doc).size() == 1
+                    && uploadsOf(doc).get(0).path("status").asText().equals("processing"));
+        } finally {
+            SANDBOX.faults("{\"processingDelayMs\": 300}");
+        }
+
+        Path sidecar = SHARE.folder("error").resolve(doc.fileName() + ".error.json");
+        await().atMost(WAIT.plus(PARSE_MAX_WAIT)).until(() -> Files.exists(sidecar));
+        JsonNode error = JSON.readTree(sidecar.toFile());
+        assertThat(error.get("stage").asText()).isEqualTo("validate");
+        assertThat(error.get("service").asText()).isEqualTo("hsegenius");
+        assertThat(error.get("reason").asText()).isEqualTo("timeout");
+        assertThat(error.get("action").asText()).contains("HSEGENIUS_PARSE_MAX_WAIT");
+        assertThat(Instant.parse(error.get("time").asText()))
+                .isAfterOrEqualTo(Instant.parse(uploadsOf(doc).get(0).path("created_at").asText())
+                        .plus(PARSE_MAX_WAIT));
+        await().atMost(WAIT).until(() -> states(doc).contains("FAILED"));
+    }
+
+    @Test
     void uploadAKillLeftUnjournaledIsFoundInsteadOfMadeTwice() throws Exception {
         ReceivedDocument doc = stage("Product name: Paint", "08 01 11*");
         uploadDirectlyToSandbox(doc);
@@ -126,6 +171,8 @@ class HseGeniusStageTest {
 
     @Test
     void expiringTokensAndServerErrorsDoNotStopTheStage() throws Exception {
+        // HSE Genius forgets the session the pipeline holds, so its next call meets a 401 whatever the order of tests
+        SANDBOX.reset();
         int errorsBefore = SANDBOX.stats("hsegenius").path("injectedErrors").asInt();
         // every call fails until three have, then one in five; tokens expire every second
         SANDBOX.faults("{\"tokenLifetimeSeconds\": 1, \"hsegenius\": {\"errorRate\": 1.0}}");
@@ -210,6 +257,25 @@ class HseGeniusStageTest {
                 "hypatosState", "done", "entities", entities, "eerCodes", List.of(),
                 "extractedAt", Instant.now().toString());
         TestKafka.send(SHARE.topic("hse.documents.extracted"), doc.documentId(), JSON.writeValueAsString(extracted));
+    }
+
+    /**
+     * What a kill right after proceed answered leaves behind: the records published and moved out of HP Finder,
+     * History not yet asked, the PDF still in processing/. The validate entry is rewound last, since that makes
+     * the document pending again.
+     */
+    private static void rewindToJustAfterProceed(ReceivedDocument doc) throws IOException {
+        Path journal = SHARE.root().resolve(".hse").resolve(doc.documentId());
+        Files.move(SHARE.folder("done").resolve(doc.fileName()),
+                SHARE.folder("processing").resolve(doc.documentId() + ".pdf"));
+        Files.delete(SHARE.folder("done").resolve(doc.fileName() + ".result.json"));
+        com.fasterxml.jackson.databind.node.ObjectNode result =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(journal.resolve("result.json").toFile());
+        result.remove(List.of("endedAs", "file"));
+        JSON.writeValue(journal.resolve("result.json").toFile(), result);
+        com.fasterxml.jackson.databind.node.ObjectNode validate =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(journal.resolve("validate.json").toFile());
+        JSON.writeValue(journal.resolve("validate.json").toFile(), validate.put("finished", false));
     }
 
     /** What a kill right after HSE Genius answered the upload, before the journal, leaves behind. */

@@ -36,9 +36,9 @@ class LeaseElectionTest {
     private static final String NAMESPACE = "leader";
     private static final String LEASE = "hse-pipeline-leader";
     // short timings; the same rules as the defaults (lease > renew deadline > 1.2 x retry period)
-    private static final long LEASE_MILLIS = 3000;
-    private static final long RENEW_DEADLINE_MILLIS = 2000;
-    private static final long RETRY_PERIOD_MILLIS = 500;
+    private static final long LEASE_MILLIS = 5000;
+    private static final long RENEW_DEADLINE_MILLIS = 4000;
+    private static final long RETRY_PERIOD_MILLIS = 1000;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private KubernetesMockServer server;

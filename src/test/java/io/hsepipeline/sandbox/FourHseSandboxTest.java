@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -83,6 +84,36 @@ class FourHseSandboxTest {
 
         assertThat(withKey.status()).isEqualTo(200);
         assertThat(without.status()).isEqualTo(401);
+    }
+
+    @Test
+    void missingOrWrongCredentialsAreRefusedWith401BeforeTheBodyIsChecked() {
+        Map<String, Object> withoutRequiredFields = Map.of("note", "no name, no tenant");
+
+        SandboxClient.Reply anonymous = fourhse.postJson("/v2/certificate/create", null, withoutRequiredFields);
+        SandboxClient.Reply wrongKey = fourhse.postJson("/v2/certificate/create?access-token=wrong", null, withoutRequiredFields);
+        SandboxClient.Reply wrongToken = fourhse.postJson("/v2/certificate/create", "not-issued", withoutRequiredFields);
+        SandboxClient.Reply withKey = fourhse.postJson("/v2/certificate/create?access-token=" + FOURHSE_API_KEY, null,
+                withoutRequiredFields);
+
+        assertThat(List.of(anonymous.status(), wrongKey.status(), wrongToken.status())).containsOnly(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+        assertThat(anonymous.json().path("type").asText()).isEqualTo("yii\\web\\UnauthorizedHttpException");
+        assertThat(withKey.status()).isEqualTo(400);
+        assertThat(withKey.json().path("violations").toString()).contains("name");
+    }
+
+    @Test
+    void tokenEndpointRefusesAMalformedFormAsTheContractSaysAndAnUnknownClientWith401() {
+        SandboxClient.Reply withoutClientId = fourhse.postForm(TOKEN_PATH, null, null,
+                "grant_type=password&username=" + FOURHSE_USERNAME + "&password=" + FOURHSE_PASSWORD);
+        SandboxClient.Reply unknownClient = fourhse.postForm(TOKEN_PATH, null, null,
+                "grant_type=password&client_id=nobody&username=" + FOURHSE_USERNAME + "&password=" + FOURHSE_PASSWORD);
+
+        assertThat(withoutClientId.status()).isEqualTo(400);
+        assertThat(withoutClientId.json().path("violations").toString()).contains("client_id");
+        assertThat(unknownClient.status()).isEqualTo(401);
+        assertThat(unknownClient.json().path("error").asText()).isEqualTo("invalid_client");
     }
 
     @Test

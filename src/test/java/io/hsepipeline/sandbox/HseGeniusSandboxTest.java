@@ -56,6 +56,36 @@ class HseGeniusSandboxTest {
     }
 
     @Test
+    void missingOrWrongTokenIsRefusedWith401BeforeTheBodyIsChecked() {
+        // confirm takes no body, so a body breaks the contract
+        Map<String, Object> body = Map.of("unexpected", true);
+
+        SandboxClient.Reply anonymous = genius.postJson("/api/files/upload/confirm/", null, body);
+        SandboxClient.Reply wrongToken = genius.postJson("/api/files/upload/confirm/", "not.a.jwt", body);
+        SandboxClient.Reply authenticated = genius.postJson("/api/files/upload/confirm/", login().path("access").asText(), body);
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
+        assertThat(anonymous.json().path("detail").asText()).isEqualTo("Authentication credentials were not provided.");
+        assertThat(wrongToken.status()).isEqualTo(401);
+        assertThat(wrongToken.json().path("code").asText()).isEqualTo("token_not_valid");
+        assertThat(authenticated.status()).isEqualTo(400);
+        assertThat(authenticated.json().path("violations")).isNotEmpty();
+        assertThat(genius.stats().path("hsegenius").path("contractViolations").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void loginRefusesAMalformedBodyAsTheContractSaysAndWrongCredentialsWith401() {
+        SandboxClient.Reply withoutPassword = genius.postJson("/api/user/token/", null, Map.of("email", HSEGENIUS_EMAIL));
+        SandboxClient.Reply wrongPassword = genius.postJson("/api/user/token/", null,
+                Map.of("email", HSEGENIUS_EMAIL, "password", "wrong"));
+
+        assertThat(withoutPassword.status()).isEqualTo(400);
+        assertThat(withoutPassword.json().path("violations").get(0).path("message").asText()).contains("password");
+        assertThat(wrongPassword.status()).isEqualTo(401);
+    }
+
+    @Test
     void expiredAccessIsRefusedAndRefreshIssuesANewOne() {
         genius.faults(Map.of("tokenLifetimeSeconds", 1));
         JsonNode pair = login();
@@ -162,6 +192,50 @@ class HseGeniusSandboxTest {
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().path("eer_codes").get(0).asText()).contains("15 01 10*");
+    }
+
+    @Test
+    void catalogueIsTheWholeEuropeanListOfWaste() {
+        JsonNode eer = genius.get("/api/eer/eer/", login().path("access").asText()).json();
+
+        assertThat(eer).hasSize(842);
+        assertThat(eer).filteredOn(e -> e.path("hazardous").asBoolean()).hasSize(408);
+        assertThat(eer).extracting(e -> e.path("code").asText()).allMatch(code -> code.matches("\\d{6}")).doesNotHaveDuplicates();
+        assertThat(eer).extracting(e -> e.path("code").asText().substring(0, 2)).containsOnly(
+                "01", "02", "03", "04", "05", "06", "07", "08", "09", "10",
+                "11", "12", "13", "14", "15", "16", "17", "18", "19", "20");
+        assertThat(eer).filteredOn(e -> e.path("code").asText().equals("160107"))
+                .extracting(e -> e.path("display").asText() + " " + e.path("description").asText())
+                .containsExactly("16 01 07* oil filters");
+    }
+
+    @Test
+    void uploadAcceptsACodeOfTheWholeListAndRefusesOneOutsideIt() {
+        String token = login().path("access").asText();
+
+        SandboxClient.Reply oilFilters = upload(token, "Oil filters", "160107", TestPdfs.withLines("x"));
+        SandboxClient.Reply noSuchCode = upload(token, "Nothing", "999999", TestPdfs.withLines("x"));
+
+        assertThat(oilFilters.status()).isEqualTo(201);
+        assertThat(oilFilters.json().path("eer_codes")).extracting(JsonNode::asText).containsExactly("160107");
+        assertThat(noSuchCode.status()).isEqualTo(400);
+        assertThat(noSuchCode.json().path("eer_codes").get(0).asText()).contains("999999");
+    }
+
+    @Test
+    void hazardousCodesWithoutCuratedHpCodesGetTheDocumentedRule() {
+        String token = login().path("access").asText();
+        // 160107 oil filters: no rule matches, HP14; 180103 infectious waste: HP9; 200101 paper is not hazardous
+        int uploadId = upload(token, "Workshop", "160107,180103,200101", TestPdfs.withLines("Product name: Filters"))
+                .json().path("id").asInt();
+        genius.postEmpty("/api/files/upload/confirm/", token);
+        int recordId = awaitParsed(token, uploadId).path("id").asInt();
+
+        genius.postJson("/api/files/imported/validate/", token, Map.of("id", List.of(recordId)));
+
+        JsonNode validated = genius.get("/api/files/hp-finder/", token).json().get(0);
+        assertThat(validated.path("hp_codes")).extracting(JsonNode::asText).containsExactly("HP14", "HP9");
+        assertThat(validated.path("hazardous").asBoolean()).isTrue();
     }
 
     @Test

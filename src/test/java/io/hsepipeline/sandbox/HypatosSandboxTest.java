@@ -67,6 +67,38 @@ class HypatosSandboxTest {
     }
 
     @Test
+    void missingTokenIsRefusedWith401BeforeTheBrokenBodyIsChecked() {
+        Map<String, Object> missingFileId = Map.of("projectId", HYPATOS_PROJECT_ID);
+
+        SandboxClient.Reply anonymous = hypatos.postJson("/v2/documents/process-file", null, missingFileId);
+        SandboxClient.Reply wrongToken = hypatos.postJson("/v2/documents/process-file", "not-issued", missingFileId);
+        SandboxClient.Reply authenticated = hypatos.postJson("/v2/documents/process-file", token(), missingFileId);
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(anonymous.json().path("title").asText()).isEqualTo("Unauthorized");
+        assertThat(wrongToken.status()).isEqualTo(401);
+        assertThat(wrongToken.header("WWW-Authenticate")).isEqualTo("Bearer error=\"invalid_token\"");
+        assertThat(authenticated.status()).isEqualTo(400);
+        assertThat(authenticated.json().path("violations").get(0).path("message").asText()).contains("fileId");
+    }
+
+    @Test
+    void tokenEndpointChecksBasicCredentialsBeforeTheGrantType() {
+        SandboxClient.Reply anonymous = hypatos.postForm("/v2/auth/token", null, null, "grant_type=password");
+        SandboxClient.Reply wrongSecret = hypatos.postForm("/v2/auth/token", HYPATOS_CLIENT_ID, "wrong", "grant_type=password");
+        SandboxClient.Reply rightSecret = hypatos.postForm("/v2/auth/token", HYPATOS_CLIENT_ID, HYPATOS_CLIENT_SECRET,
+                "grant_type=password");
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).startsWith("Basic");
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(wrongSecret.json().path("title").asText()).isEqualTo("Invalid client credentials");
+        assertThat(rightSecret.status()).isEqualTo(400);
+        assertThat(rightSecret.json().path("violations").get(0).path("message").asText()).contains("grant_type");
+    }
+
+    @Test
     void expiredTokenIsRefusedWith401() {
         hypatos.faults(Map.of("tokenLifetimeSeconds", 1));
         String token = token();

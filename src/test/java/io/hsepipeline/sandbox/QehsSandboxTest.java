@@ -50,6 +50,21 @@ class QehsSandboxTest {
     }
 
     @Test
+    void missingOrWrongApiKeyIsRefusedWith401BeforeTheQueryIsChecked() {
+        // moduleKey is a required query parameter
+        SandboxClient.Reply anonymous = qehs.get("/api/v1/records?limit=1000", null);
+        SandboxClient.Reply wrongKey = qehs.get("/api/v1/records?limit=1000", "wrong-key");
+        SandboxClient.Reply withKey = qehs.get("/api/v1/records?limit=1000", QEHS_API_KEY);
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(anonymous.json().path("errorCode").asText()).isEqualTo("unauthorized");
+        assertThat(wrongKey.status()).isEqualTo(401);
+        assertThat(withKey.status()).isEqualTo(400);
+        assertThat(withKey.json().path("errors").toString()).contains("moduleKey");
+    }
+
+    @Test
     void moduleSchemaListsItsFields() {
         JsonNode module = qehs.get("/api/v1/modules/" + QEHS_MODULE_KEY, QEHS_API_KEY).json();
 

@@ -75,6 +75,11 @@ public final class SandboxHttp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** POST /_sandbox/reset: every token, entity, call and count forgotten, the start knobs back. */
+    public void reset() {
+        send(HttpRequest.newBuilder(uri("hypatos", "/_sandbox/reset")).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     private JsonNode get(String service, String path) {
         return send(HttpRequest.newBuilder(uri(service, path)).GET().build());
     }

@@ -12,7 +12,6 @@ import io.hsepipeline.sandbox.fault.RuntimeKnobs;
 import io.hsepipeline.sandbox.http.ApiRequest;
 import io.hsepipeline.sandbox.http.ApiResponse;
 import io.hsepipeline.sandbox.http.MultipartForm;
-import io.hsepipeline.sandbox.http.RouteHandler;
 import io.hsepipeline.sandbox.http.Routes;
 import io.hsepipeline.sandbox.http.SandboxJson;
 import io.hsepipeline.sandbox.pdf.PdfFacts;
@@ -27,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +42,7 @@ public final class HseGeniusApi implements ServiceApi {
 
     private static final Duration REFRESH_LIFETIME = Duration.ofDays(1);
     private static final String NO_EER = "no_eer_codes";
+    private static final String TOKEN_PATHS = "/api/user/token/";
 
     private final RuntimeKnobs knobs;
     private final ScheduledExecutorService scheduler;
@@ -78,22 +79,22 @@ public final class HseGeniusApi implements ServiceApi {
         return new Routes()
                 .post("/api/user/token/", this::login)
                 .post("/api/user/token/refresh/", this::refresh)
-                .get("/api/files/upload/", authenticated(this::listUploads))
-                .post("/api/files/upload/", authenticated(this::upload))
-                .post("/api/files/upload/confirm/", authenticated(this::confirm))
-                .post("/api/files/upload/{id}/eer/", authenticated(this::addEerToUpload))
-                .get("/api/files/imported/", authenticated(r -> list(parsed, r)))
-                .post("/api/files/imported/validate-constraint/", authenticated(this::validateConstraint))
-                .post("/api/files/imported/validate/", authenticated(this::validate))
-                .post("/api/files/imported/history/", authenticated(this::sendToHistory))
-                .get("/api/files/imported/{id}/", authenticated(r -> one(parsed, r)))
-                .patch("/api/files/imported/{id}/", authenticated(this::patchParsed))
-                .get("/api/files/hp-finder/", authenticated(r -> list(validated, r)))
-                .post("/api/files/hp-finder/proceed/", authenticated(this::proceed))
-                .get("/api/files/hp/", authenticated(this::hazardProperties))
-                .get("/api/eer/eer/", authenticated(r -> ApiResponse.json(200, catalogue.list())))
-                .get("/api/customer/", authenticated(r -> ApiResponse.json(200, customers)))
-                .get("/api/payment/subscription/", authenticated(this::subscription));
+                .get("/api/files/upload/", this::listUploads)
+                .post("/api/files/upload/", this::upload)
+                .post("/api/files/upload/confirm/", this::confirm)
+                .post("/api/files/upload/{id}/eer/", this::addEerToUpload)
+                .get("/api/files/imported/", r -> list(parsed, r))
+                .post("/api/files/imported/validate-constraint/", this::validateConstraint)
+                .post("/api/files/imported/validate/", this::validate)
+                .post("/api/files/imported/history/", this::sendToHistory)
+                .get("/api/files/imported/{id}/", r -> one(parsed, r))
+                .patch("/api/files/imported/{id}/", this::patchParsed)
+                .get("/api/files/hp-finder/", r -> list(validated, r))
+                .post("/api/files/hp-finder/proceed/", this::proceed)
+                .get("/api/files/hp/", this::hazardProperties)
+                .get("/api/eer/eer/", r -> ApiResponse.json(200, catalogue.list()))
+                .get("/api/customer/", r -> ApiResponse.json(200, customers))
+                .get("/api/payment/subscription/", this::subscription);
     }
 
     private ApiResponse login(ApiRequest request) {
@@ -418,21 +419,24 @@ public final class HseGeniusApi implements ServiceApi {
     }
 
 
-    private RouteHandler authenticated(RouteHandler handler) {
-        return request -> {
-            if (request.bearerToken().isEmpty()) {
-                return detail(401, "Authentication credentials were not provided.")
-                        .header("WWW-Authenticate", "Bearer realm=\"api\"");
-            }
-            if (request.bearerToken().flatMap(t -> tokens.valid(t, "access", Instant.now())).isEmpty()) {
-                ObjectNode body = SandboxJson.object().put("detail", "Given token not valid for any token type")
-                        .put("code", "token_not_valid");
-                body.putArray("messages").addObject().put("token_class", "AccessToken").put("token_type", "access")
-                        .put("message", "Token is invalid or expired");
-                return ApiResponse.json(401, body).header("WWW-Authenticate", "Bearer realm=\"api\"");
-            }
-            return handler.handle(request);
-        };
+    /** The token endpoints take the e-mail and password or refresh token in the body, so their route checks them. */
+    @Override
+    public Optional<ApiResponse> refuseCredentials(ApiRequest request) {
+        if (request.path().startsWith(TOKEN_PATHS)) {
+            return Optional.empty();
+        }
+        if (request.bearerToken().isEmpty()) {
+            return Optional.of(detail(401, "Authentication credentials were not provided.")
+                    .header("WWW-Authenticate", "Bearer realm=\"api\""));
+        }
+        if (request.bearerToken().flatMap(t -> tokens.valid(t, "access", Instant.now())).isEmpty()) {
+            ObjectNode body = SandboxJson.object().put("detail", "Given token not valid for any token type")
+                    .put("code", "token_not_valid");
+            body.putArray("messages").addObject().put("token_class", "AccessToken").put("token_type", "access")
+                    .put("message", "Token is invalid or expired");
+            return Optional.of(ApiResponse.json(401, body).header("WWW-Authenticate", "Bearer realm=\"api\""));
+        }
+        return Optional.empty();
     }
 
     private ApiResponse notFound() {

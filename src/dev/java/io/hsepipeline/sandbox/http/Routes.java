@@ -53,6 +53,11 @@ public final class Routes {
         return this;
     }
 
+    /** Whether some route, of any method, has this path. */
+    public boolean servesPath(String path) {
+        return routes.stream().anyMatch(route -> route.pattern.matcher(path).matches());
+    }
+
     public Optional<Match> match(ApiRequest request) {
         for (Route route : routes) {
             if (!route.method.equals(request.method())) {

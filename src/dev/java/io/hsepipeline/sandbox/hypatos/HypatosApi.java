@@ -11,7 +11,6 @@ import io.hsepipeline.sandbox.contract.ContractViolation;
 import io.hsepipeline.sandbox.fault.RuntimeKnobs;
 import io.hsepipeline.sandbox.http.ApiRequest;
 import io.hsepipeline.sandbox.http.ApiResponse;
-import io.hsepipeline.sandbox.http.RouteHandler;
 import io.hsepipeline.sandbox.http.Routes;
 import io.hsepipeline.sandbox.http.SandboxJson;
 import io.hsepipeline.sandbox.ratelimit.RateDecision;
@@ -24,6 +23,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +35,7 @@ import java.util.function.Predicate;
  */
 public final class HypatosApi implements ServiceApi {
 
+    private static final String TOKEN_PATH = "/v2/auth/token";
     private static final String SCOPES = "documents.read documents.write files.read files.write";
     private static final int MAX_EXTERNAL_DATA_KEYS = 20;
     private static final int MAX_EXTERNAL_DATA_KEY_LENGTH = 50;
@@ -66,26 +67,22 @@ public final class HypatosApi implements ServiceApi {
     @Override
     public Routes routes() {
         return new Routes()
-                .post("/v2/auth/token", this::token)
-                .post("/v2/files", authenticated(this::uploadFile))
-                .get("/v2/files/{id}", authenticated(this::downloadFile))
-                .get("/v2/documents", authenticated(this::listDocuments))
-                .post("/v2/documents/process-file", authenticated(this::processFile))
-                .get("/v2/documents/{id}", authenticated(this::getDocument))
-                .get("/v2/documents/{id}/states", authenticated(this::getStates))
-                .post("/v2/documents/{id}/transfer", authenticated(this::transfer))
-                .post("/v2/documents/{id}/reject", authenticated(this::reject))
-                .post("/v2/documents/{id}/external-data", authenticated(this::externalData))
-                .post("/v2/documents/{id}/external-id", authenticated(r -> setText(r, "externalId")))
-                .post("/v2/documents/{id}/title", authenticated(r -> setText(r, "title")));
+                .post(TOKEN_PATH, this::token)
+                .post("/v2/files", this::uploadFile)
+                .get("/v2/files/{id}", this::downloadFile)
+                .get("/v2/documents", this::listDocuments)
+                .post("/v2/documents/process-file", this::processFile)
+                .get("/v2/documents/{id}", this::getDocument)
+                .get("/v2/documents/{id}/states", this::getStates)
+                .post("/v2/documents/{id}/transfer", this::transfer)
+                .post("/v2/documents/{id}/reject", this::reject)
+                .post("/v2/documents/{id}/external-data", this::externalData)
+                .post("/v2/documents/{id}/external-id", r -> setText(r, "externalId"))
+                .post("/v2/documents/{id}/title", r -> setText(r, "title"));
     }
 
     private ApiResponse token(ApiRequest request) {
-        String[] credentials = request.basicCredentials().orElse(null);
-        if (credentials == null || !credentials[0].equals(DefaultCredentials.HYPATOS_CLIENT_ID)
-                || !credentials[1].equals(DefaultCredentials.HYPATOS_CLIENT_SECRET)) {
-            return error(401, "Invalid client credentials", "The provided client credentials are not valid");
-        }
+        String[] credentials = request.basicCredentials().orElseThrow();
         if (!"client_credentials".equals(request.form().get("grant_type"))) {
             return error(400, "Unsupported grant type", "grant_type must be client_credentials");
         }
@@ -263,17 +260,27 @@ public final class HypatosApi implements ServiceApi {
         return false;
     }
 
-    private RouteHandler authenticated(RouteHandler handler) {
-        return request -> {
-            Instant now = Instant.now();
-            boolean valid = request.bearerToken().flatMap(t -> tokens.valid(t, "access", now)).isPresent();
-            if (!valid) {
-                return error(401, "Unauthorized", request.bearerToken().isPresent()
-                        ? "The access token is invalid or has expired" : "An access token is required")
-                        .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            }
-            return handler.handle(request);
-        };
+    /** The token endpoint takes the client's id and secret as HTTP Basic (the contract's Basic scheme), the rest a token. */
+    @Override
+    public Optional<ApiResponse> refuseCredentials(ApiRequest request) {
+        if (request.path().equals(TOKEN_PATH)) {
+            boolean valid = request.basicCredentials()
+                    .filter(c -> c[0].equals(DefaultCredentials.HYPATOS_CLIENT_ID)
+                            && c[1].equals(DefaultCredentials.HYPATOS_CLIENT_SECRET))
+                    .isPresent();
+            return valid ? Optional.empty() : Optional.of(error(401, "Invalid client credentials",
+                    "The provided client credentials are not valid").header("WWW-Authenticate", "Basic realm=\"hypatos\""));
+        }
+        if (request.bearerToken().isEmpty()) {
+            // RFC 6750 3.1: no error code when the request carried no token at all
+            return Optional.of(error(401, "Unauthorized", "An access token is required")
+                    .header("WWW-Authenticate", "Bearer"));
+        }
+        if (request.bearerToken().flatMap(t -> tokens.valid(t, "access", Instant.now())).isEmpty()) {
+            return Optional.of(error(401, "Unauthorized", "The access token is invalid or has expired")
+                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+        }
+        return Optional.empty();
     }
 
     private String caller(ApiRequest request) {

@@ -8,7 +8,6 @@ import io.hsepipeline.sandbox.SandboxSettings;
 import io.hsepipeline.sandbox.contract.ContractViolation;
 import io.hsepipeline.sandbox.http.ApiRequest;
 import io.hsepipeline.sandbox.http.ApiResponse;
-import io.hsepipeline.sandbox.http.RouteHandler;
 import io.hsepipeline.sandbox.http.Routes;
 import io.hsepipeline.sandbox.http.SandboxJson;
 import io.hsepipeline.sandbox.ratelimit.RateDecision;
@@ -23,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -57,11 +57,11 @@ public final class QehsApi implements ServiceApi {
     @Override
     public Routes routes() {
         return new Routes()
-                .get("/api/v1/records", authenticated(this::listRecords))
-                .post("/api/v1/records", authenticated(this::createRecord))
-                .get("/api/v1/records/{id}", authenticated(this::getRecord))
-                .post("/api/v1/attachments", authenticated(this::requestUploadUrl))
-                .get("/api/v1/modules/{moduleKey}", authenticated(this::getModule));
+                .get("/api/v1/records", this::listRecords)
+                .post("/api/v1/records", this::createRecord)
+                .get("/api/v1/records/{id}", this::getRecord)
+                .post("/api/v1/attachments", this::requestUploadUrl)
+                .get("/api/v1/modules/{moduleKey}", this::getModule);
     }
 
     private ApiResponse getModule(ApiRequest request) {
@@ -176,15 +176,14 @@ public final class QehsApi implements ServiceApi {
         }
     }
 
-    private RouteHandler authenticated(RouteHandler handler) {
-        return request -> {
-            if (!request.bearerToken().map(DefaultCredentials.QEHS_API_KEY::equals).orElse(false)) {
-                return Problems.problem(401, "unauthorized", "Unauthorized",
-                        "Send a valid API key as Authorization: Bearer <key>.", request.path(), List.of())
-                        .header("WWW-Authenticate", "Bearer");
-            }
-            return handler.handle(request);
-        };
+    @Override
+    public Optional<ApiResponse> refuseCredentials(ApiRequest request) {
+        if (request.bearerToken().map(DefaultCredentials.QEHS_API_KEY::equals).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(Problems.problem(401, "unauthorized", "Unauthorized",
+                "Send a valid API key as Authorization: Bearer <key>.", request.path(), List.of())
+                .header("WWW-Authenticate", "Bearer"));
     }
 
     private static ApiResponse validationFailed(List<FieldError> errors, ApiRequest request) {

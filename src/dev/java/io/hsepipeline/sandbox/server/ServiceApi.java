@@ -10,6 +10,7 @@ import io.hsepipeline.sandbox.ratelimit.ResetHeaderFormat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** One stand-in: its routes and state, and how that service words its errors and rate-limit answers. */
 public interface ServiceApi {
@@ -30,6 +31,12 @@ public interface ServiceApi {
 
     /** Headers that report the budget; services that report it on every response add them to every response. */
     void addRateLimitHeaders(ApiResponse response, RateDecision decision, ResetHeaderFormat format, Instant now);
+
+    /**
+     * The service's own 401 (with its WWW-Authenticate) when the request needs credentials and has none or wrong
+     * ones; empty when it may go on. Token endpoints decide by the credentials they take.
+     */
+    Optional<ApiResponse> refuseCredentials(ApiRequest request);
 
     /** Whose budget a request spends: the client id, user or key it authenticates as. */
     String clientKey(ApiRequest request);

@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves one stand-in on its own loopback port. Each API request goes through, in order: latency, a possible
- * timeout (never answered), a possible injected 5xx, a 429 storm, the client's rate limit, the OpenAPI
- * contract, then the service's route. /_sandbox requests go to the inspection endpoints only.
+ * timeout (never answered), a possible injected 5xx, a 429 storm, the client's rate limit, the credentials
+ * (before anything else about the request, as the real services check them), the OpenAPI contract, then the
+ * service's route. /_sandbox requests go to the inspection endpoints only.
  */
 public final class ServiceServer implements AutoCloseable {
 
@@ -151,8 +153,15 @@ public final class ServiceServer implements AutoCloseable {
             if (decision != null && !decision.allowed()) {
                 response = api.rateLimited(decision, faults.resetHeaderFormat(), now);
             } else {
-                violations = contract.validate(request);
-                response = violations.isEmpty() ? route(request) : refuse(violations);
+                // a path the service does not serve is 404 whoever asks; on a served path credentials come first
+                Optional<ApiResponse> unauthenticated = routes.servesPath(request.path())
+                        ? api.refuseCredentials(request) : Optional.empty();
+                if (unauthenticated.isPresent()) {
+                    response = unauthenticated.get();
+                } else {
+                    violations = contract.validate(request);
+                    response = violations.isEmpty() ? route(request) : refuse(violations);
+                }
             }
         }
         if (decision != null) {
