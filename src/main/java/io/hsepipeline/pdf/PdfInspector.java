@@ -115,7 +115,7 @@ public class PdfInspector {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 return PdfCheck.disappeared();
             }
-            return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e)
+            return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e).replaceAll("\\.+$", "")
                             + (endsWithEofQuietly(file, size) ? "" : ". It does not end with %%EOF: the copy was"
                             + " probably cut short."),
                     "Open it in a PDF viewer; if it fails there too, get a new copy from the sender.");
