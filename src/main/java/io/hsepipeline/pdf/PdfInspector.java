@@ -30,6 +30,8 @@ import io.hsepipeline.share.PipelineSettings;
  * Judges a file by its content, never its name: a PDF is accepted when it is within the size limit, starts
  * with a PDF header, opens with PDFBox without a user password and has at least one page. A symbolic link is
  * refused without being followed: anyone who can write to the share could point one at any file the process reads.
+ * An empty file, or a PDF without its {@code %%EOF} end, is left for later while younger than the unfinished wait:
+ * its writer may only have paused.
  */
 @Component
 public class PdfInspector {

@@ -154,17 +154,25 @@ public class ShareFolders {
         return moveTo(file, freeName(folderFor(folderName, subfolder), file.getFileName().toString()));
     }
 
-    /** A share folder, or its subfolder of the given relative path (null or empty: the folder itself). */
+    /** A share folder, or its subfolder of the given relative path ({@code a/b}; null or empty: the folder itself). */
     public Path folderFor(String folderName, String subfolder) {
         Path dir = folder(folderName);
         if (subfolder == null || subfolder.isEmpty()) {
             return dir;
         }
-        Path sub = dir.resolve(subfolder).normalize();
-        if (!sub.startsWith(dir)) {
-            throw new IllegalArgumentException("Subfolder " + subfolder + " leaves " + dir);
+        for (String part : subfolder.split("/")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                throw new IllegalArgumentException("Not a subfolder: " + subfolder);
+            }
+            Path next = dir.resolve(part);
+            for (int n = 2; Files.exists(next, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS); n++) {
+                // a file ended here under the folder's name (scan.pdf, then a folder scan.pdf/): the folder gets a number
+                next = dir.resolve(fitName(part, "-" + n));
+            }
+            dir = next;
         }
-        return sub;
+        return dir;
     }
 
     /** Moves a file to an exact path, atomically where the file system allows it. */

@@ -120,6 +120,26 @@ class ShareFoldersTest {
         assertThat(sidecar).exists();
     }
 
+    @Test
+    void aSubfolderWhoseNameAFileAlreadyTakesGetsANumberedVariant() throws Exception {
+        ShareFolders folders = new ShareFolders(settings(), new ObjectMapper());
+        Files.writeString(folders.folder(ShareFolders.DONE).resolve("scan.pdf"), "an earlier document");
+        Path page = Files.writeString(folders.folder("inbox").resolve("page.pdf"), "%PDF-1.7 a page");
+
+        Path moved = folders.moveInto(page, ShareFolders.DONE, "scan.pdf/a");
+
+        assertThat(moved).isEqualTo(folders.folder(ShareFolders.DONE).resolve("scan.pdf-2/a/page.pdf"));
+        assertThat(folders.folder(ShareFolders.DONE).resolve("scan.pdf")).hasContent("an earlier document");
+    }
+
+    @Test
+    void aSubfolderThatWouldLeaveTheShareFolderIsRefused() {
+        ShareFolders folders = new ShareFolders(settings(), new ObjectMapper());
+
+        assertThatThrownBy(() -> folders.folderFor(ShareFolders.DONE, "a/../../etc"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private PipelineSettings settings(PipelineSettings.WatchedFolder... watched) {
         return new PipelineSettings(share, null, null, null, List.of(watched));
     }
