@@ -18,6 +18,7 @@ public final class RuntimeKnobs {
     private final AtomicReference<SandboxSettings> current;
     private final Map<String, Instant> stormUntil = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stormRequestsLeft = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lostAnswersLeft = new ConcurrentHashMap<>();
 
     public RuntimeKnobs(SandboxSettings initial) {
         this.initial = initial;
@@ -41,6 +42,12 @@ public final class RuntimeKnobs {
     /** Takes one request out of a storm counted in requests: true while that storm lasts. */
     public boolean takeStormRequest(String service) {
         AtomicLong left = stormRequestsLeft.get(service);
+        return left != null && left.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
+    }
+
+    /** Takes one write whose answer is to be lost: true while lostAnswers has some left. */
+    public boolean takeLostAnswer(String service) {
+        AtomicLong left = lostAnswersLeft.get(service);
         return left != null && left.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
     }
 
@@ -79,6 +86,7 @@ public final class RuntimeKnobs {
         current.set(initial);
         stormUntil.clear();
         stormRequestsLeft.clear();
+        lostAnswersLeft.clear();
         startStorms(initial, Instant.now());
     }
 
@@ -98,7 +106,7 @@ public final class RuntimeKnobs {
         return changed;
     }
 
-    /** A storm starts when its knob is given, so posting stormSeconds or stormRequests again restarts it. */
+    /** A storm starts when its knob is given, so posting stormSeconds, stormRequests or lostAnswers again restarts it. */
     private void startStorms(JsonNode body, SandboxSettings settings) {
         Instant now = Instant.now();
         for (String service : SandboxSettings.SERVICES) {
@@ -107,6 +115,9 @@ public final class RuntimeKnobs {
             }
             if (given(body, service, "stormRequests")) {
                 stormRequestsLeft.put(service, new AtomicLong(settings.faults(service).stormRequests()));
+            }
+            if (given(body, service, "lostAnswers")) {
+                lostAnswersLeft.put(service, new AtomicLong(settings.faults(service).lostAnswers()));
             }
         }
     }
@@ -122,6 +133,7 @@ public final class RuntimeKnobs {
                 stormUntil.put(service, now.plusSeconds(seconds));
             }
             stormRequestsLeft.put(service, new AtomicLong(settings.faults(service).stormRequests()));
+            lostAnswersLeft.put(service, new AtomicLong(settings.faults(service).lostAnswers()));
         }
     }
 
