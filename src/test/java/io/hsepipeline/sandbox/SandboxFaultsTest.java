@@ -89,8 +89,8 @@ class SandboxFaultsTest {
     }
 
     @Test
-    void lostAnswerIsCarriedOutButNeverAnsweredAndOnlyWritesCount() {
-        qehs.faults(Map.of("qehs", Map.of("lostAnswers", 1)));
+    void lostAnswerIsCarriedOutButNeverAnsweredOnlyWritesCountAndTheRetryIsAnswered() {
+        qehs.faults(Map.of("qehs", Map.of("lostAnswers", 2)));
         Map<String, Object> body = Map.of("moduleKey", QEHS_MODULE_KEY, "payload", Map.of("title", "Lost",
                 "document_id", "a".repeat(64), "source_record_id", "1", "eer_codes", java.util.List.of("150110"),
                 "hp_codes", java.util.List.of(), "hazardous", true, "validated_at", "2025-01-31T10:15:00Z"));
@@ -104,6 +104,7 @@ class SandboxFaultsTest {
 
         assertThat(qehs.entities("qehs").path("records")).hasSize(1);
         assertThat(qehs.stats().path("qehs").path("injectedTimeouts").asLong()).isEqualTo(1);
+        // one lost answer per path: the retry on it is answered although one lost answer is left
         assertThat(qehs.postJson("/api/v1/records", QEHS_API_KEY, body).status()).isEqualTo(201);
         assertThat(qehs.entities("qehs").path("records")).hasSize(2);
     }

@@ -6,7 +6,9 @@ import io.hsepipeline.sandbox.SandboxSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +21,7 @@ public final class RuntimeKnobs {
     private final Map<String, Instant> stormUntil = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stormRequestsLeft = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lostAnswersLeft = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> lostPaths = new ConcurrentHashMap<>();
 
     public RuntimeKnobs(SandboxSettings initial) {
         this.initial = initial;
@@ -45,10 +48,17 @@ public final class RuntimeKnobs {
         return left != null && left.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
     }
 
-    /** Takes one write whose answer is to be lost: true while lostAnswers has some left. */
-    public boolean takeLostAnswer(String service) {
+    /**
+     * Takes one write whose answer is to be lost: true while lostAnswers has some left and no answer was lost on
+     * this path yet, so the client's retry is answered and the next kind of write meets the fault.
+     */
+    public synchronized boolean takeLostAnswer(String service, String path) {
         AtomicLong left = lostAnswersLeft.get(service);
-        return left != null && left.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
+        if (left == null || left.get() == 0 || !lostPaths.computeIfAbsent(service, s -> new HashSet<>()).add(path)) {
+            return false;
+        }
+        left.decrementAndGet();
+        return true;
     }
 
     /** When the storm ends as a client is told: a storm counted in requests asks for a second's wait. */
@@ -87,6 +97,7 @@ public final class RuntimeKnobs {
         stormUntil.clear();
         stormRequestsLeft.clear();
         lostAnswersLeft.clear();
+        lostPaths.clear();
         startStorms(initial, Instant.now());
     }
 
@@ -118,6 +129,7 @@ public final class RuntimeKnobs {
             }
             if (given(body, service, "lostAnswers")) {
                 lostAnswersLeft.put(service, new AtomicLong(settings.faults(service).lostAnswers()));
+                lostPaths.remove(service);
             }
         }
     }

@@ -70,7 +70,10 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
                 resetHeaderFormat, stormSeconds, requests, lostAnswers);
     }
 
-    /** The next n writes the service carries out (token requests aside) get no answer, as if it was lost on the way. */
+    /**
+     * The next n writes the service carries out (token requests aside), each on a path none of them was lost on,
+     * get no answer, as if it was lost on the way: the client's retry is answered, the next kind of write is not.
+     */
     public ServiceFaults withLostAnswers(long writes) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
                 resetHeaderFormat, stormSeconds, stormRequests, writes);

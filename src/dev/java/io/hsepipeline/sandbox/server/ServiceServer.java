@@ -167,7 +167,7 @@ public final class ServiceServer implements AutoCloseable {
         if (decision != null) {
             api.addRateLimitHeaders(response, decision, faults.resetHeaderFormat(), now);
         }
-        if (isWrite(request) && response.status() / 100 == 2 && knobs.takeLostAnswer(api.name())) {
+        if (isWrite(request) && response.status() / 100 == 2 && knobs.takeLostAnswer(api.name(), request.path())) {
             // carried out, but the answer never reaches the client: it times out not knowing it succeeded
             stats.injectedTimeout();
             record(request, client, 0, started, violations);
