@@ -116,8 +116,8 @@ class FaultMatrixTest {
     @Test
     void answersLostAfterTheServiceActedAndCallsNeverAnsweredCreateNothingTwice() {
         Map<String, Long> before = stats("injectedTimeouts");
-        // every kind of write loses its first answer after the service carried it out; 10 % of all calls hang
-        SANDBOX.faults("{\"all\": {\"lostAnswers\": 8, \"timeoutRate\": 0.1}}");
+        // every kind of write loses its first answer after the service carried it out; 5 % of all calls hang
+        SANDBOX.faults("{\"all\": {\"lostAnswers\": 8, \"timeoutRate\": 0.05}}");
 
         List<Doc> docs = drop("timeouts", 2);
 
