@@ -1,5 +1,6 @@
 package io.hsepipeline.hsegenius;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,10 +55,13 @@ public class HseGeniusValidation {
         this.parseMaxWait = parseMaxWait;
     }
 
-    /** Uploaded documents whose records have not all been published and handed on yet. */
+    /**
+     * Uploaded documents whose records have not all been published and handed on yet, and those handed on whose
+     * PDF is still in processing/ (the share refused the move, or a kill came first).
+     */
     public List<String> pending() {
         return journal.documentsWith(HseGeniusUploads.ENTRY).stream()
-                .filter(id -> !progress(id).finished())
+                .filter(id -> !progress(id).finished() || Files.exists(share.processingPdf(id)))
                 .filter(id -> !journal.read(id, DocumentOutcomes.RESULT, Map.class)
                         .map(result -> "FAILED".equals(result.get("endedAs"))).orElse(false))
                 .toList();
@@ -141,6 +145,11 @@ public class HseGeniusValidation {
                     Instant.now().toString()));
         }
         return records;
+    }
+
+    /** Every record published and handed on: only the move to done/ can be left. */
+    public boolean isFinished(String documentId) {
+        return progress(documentId).finished();
     }
 
     public boolean isPublished(String documentId, String recordId) {

@@ -180,7 +180,8 @@ public class DocumentOutcomes {
 
     private void save(String documentId, Result result) {
         journal.write(documentId, RESULT, result);
-        if (DocumentState.DONE.name().equals(result.endedAs) && result.file != null) {
+        // the sidecar goes beside the PDF once it is there: while the share refuses the move, the journal keeps all
+        if (DocumentState.DONE.name().equals(result.endedAs) && result.file != null && Files.exists(Path.of(result.file))) {
             share.writeSidecar(Path.of(result.file), ".result.json", result.fields);
         }
     }

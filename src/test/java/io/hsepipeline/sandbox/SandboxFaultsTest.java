@@ -89,6 +89,27 @@ class SandboxFaultsTest {
     }
 
     @Test
+    void lostAnswerIsCarriedOutButNeverAnsweredOnlyWritesCountAndTheRetryIsAnswered() {
+        qehs.faults(Map.of("qehs", Map.of("lostAnswers", 2)));
+        Map<String, Object> body = Map.of("moduleKey", QEHS_MODULE_KEY, "payload", Map.of("title", "Lost",
+                "document_id", "a".repeat(64), "source_record_id", "1", "eer_codes", java.util.List.of("150110"),
+                "hp_codes", java.util.List.of(), "hazardous", true, "validated_at", "2025-01-31T10:15:00Z"));
+        byte[] record = SandboxClient.json(body);
+
+        assertThat(qehs.get(MODULE, QEHS_API_KEY).status()).isEqualTo(200);
+        assertThatThrownBy(() -> qehs.send(qehs.request("/api/v1/records").timeout(Duration.ofMillis(500))
+                .header("Authorization", "Bearer " + QEHS_API_KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(record))))
+                .hasRootCauseInstanceOf(HttpTimeoutException.class);
+
+        assertThat(qehs.entities("qehs").path("records")).hasSize(1);
+        assertThat(qehs.stats().path("qehs").path("injectedTimeouts").asLong()).isEqualTo(1);
+        // one lost answer per path: the retry on it is answered although one lost answer is left
+        assertThat(qehs.postJson("/api/v1/records", QEHS_API_KEY, body).status()).isEqualTo(201);
+        assertThat(qehs.entities("qehs").path("records")).hasSize(2);
+    }
+
+    @Test
     void rateLimitStormAnswersEveryRequestWith429UntilItEnds() {
         qehs.faults(Map.of("qehs", Map.of("stormSeconds", 30)));
 

@@ -35,6 +35,11 @@ public final class SandboxHttp implements AutoCloseable {
                 .withProcessingDelay(processingDelay)));
     }
 
+    /** A sandbox with these start knobs (the ports are always ephemeral); reset() comes back to them. */
+    public static SandboxHttp start(SandboxSettings settings) {
+        return new SandboxHttp(Sandbox.start(settings.withPorts(0, 0, 0, 0)));
+    }
+
     /** Points the application at this sandbox, with the HSE Genius batch every second. */
     public void register(DynamicPropertyRegistry registry) {
         sandbox.applicationSettings().forEach((name, value) -> registry.add(name, () -> value));

@@ -6,7 +6,9 @@ import io.hsepipeline.sandbox.SandboxSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +20,8 @@ public final class RuntimeKnobs {
     private final AtomicReference<SandboxSettings> current;
     private final Map<String, Instant> stormUntil = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stormRequestsLeft = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lostAnswersLeft = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> lostPaths = new ConcurrentHashMap<>();
 
     public RuntimeKnobs(SandboxSettings initial) {
         this.initial = initial;
@@ -42,6 +46,19 @@ public final class RuntimeKnobs {
     public boolean takeStormRequest(String service) {
         AtomicLong left = stormRequestsLeft.get(service);
         return left != null && left.getAndUpdate(n -> Math.max(n - 1, 0)) > 0;
+    }
+
+    /**
+     * Takes one write whose answer is to be lost: true while lostAnswers has some left and no answer was lost on
+     * this path yet, so the client's retry is answered and the next kind of write meets the fault.
+     */
+    public synchronized boolean takeLostAnswer(String service, String path) {
+        AtomicLong left = lostAnswersLeft.get(service);
+        if (left == null || left.get() == 0 || !lostPaths.computeIfAbsent(service, s -> new HashSet<>()).add(path)) {
+            return false;
+        }
+        left.decrementAndGet();
+        return true;
     }
 
     /** When the storm ends as a client is told: a storm counted in requests asks for a second's wait. */
@@ -79,6 +96,8 @@ public final class RuntimeKnobs {
         current.set(initial);
         stormUntil.clear();
         stormRequestsLeft.clear();
+        lostAnswersLeft.clear();
+        lostPaths.clear();
         startStorms(initial, Instant.now());
     }
 
@@ -98,7 +117,7 @@ public final class RuntimeKnobs {
         return changed;
     }
 
-    /** A storm starts when its knob is given, so posting stormSeconds or stormRequests again restarts it. */
+    /** A storm starts when its knob is given, so posting stormSeconds, stormRequests or lostAnswers again restarts it. */
     private void startStorms(JsonNode body, SandboxSettings settings) {
         Instant now = Instant.now();
         for (String service : SandboxSettings.SERVICES) {
@@ -107,6 +126,10 @@ public final class RuntimeKnobs {
             }
             if (given(body, service, "stormRequests")) {
                 stormRequestsLeft.put(service, new AtomicLong(settings.faults(service).stormRequests()));
+            }
+            if (given(body, service, "lostAnswers")) {
+                lostAnswersLeft.put(service, new AtomicLong(settings.faults(service).lostAnswers()));
+                lostPaths.remove(service);
             }
         }
     }
@@ -122,6 +145,7 @@ public final class RuntimeKnobs {
                 stormUntil.put(service, now.plusSeconds(seconds));
             }
             stormRequestsLeft.put(service, new AtomicLong(settings.faults(service).stormRequests()));
+            lostAnswersLeft.put(service, new AtomicLong(settings.faults(service).lostAnswers()));
         }
     }
 

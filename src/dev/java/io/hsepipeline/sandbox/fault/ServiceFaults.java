@@ -9,19 +9,20 @@ import java.util.Map;
 /**
  * The knobs of one service: latency with jitter, shares of 5xx answers and of requests never answered,
  * the request budget per client, the reset header format, and a 429 storm lasting stormSeconds or the next
- * stormRequests requests (a storm counted in requests meets the client however slow the machine is).
+ * stormRequests requests (a storm counted in requests meets the client however slow the machine is), and
+ * the next lostAnswers writes carried out but never answered (a reply lost after the service acted).
  */
 public record ServiceFaults(long latencyMillis, long jitterMillis, double errorRate, double timeoutRate,
                             int rateLimit, int rateWindowSeconds, ResetHeaderFormat resetHeaderFormat,
-                            long stormSeconds, long stormRequests) {
+                            long stormSeconds, long stormRequests, long lostAnswers) {
 
     /** Knob names as they appear in POST /_sandbox/faults and, upper-cased with underscores, in SANDBOX_* settings. */
     public static final List<String> KNOBS = List.of("latencyMs", "jitterMs", "errorRate", "timeoutRate",
-            "rateLimit", "rateWindowSeconds", "resetHeaderFormat", "stormSeconds", "stormRequests");
+            "rateLimit", "rateWindowSeconds", "resetHeaderFormat", "stormSeconds", "stormRequests", "lostAnswers");
 
     public ServiceFaults {
         if (latencyMillis < 0 || jitterMillis < 0 || rateLimit < 0 || rateWindowSeconds < 1 || stormSeconds < 0
-                || stormRequests < 0) {
+                || stormRequests < 0 || lostAnswers < 0) {
             throw new IllegalArgumentException("latency, jitter, rate limit and storms must be >= 0, window >= 1 s");
         }
         if (errorRate < 0 || errorRate > 1 || timeoutRate < 0 || timeoutRate > 1) {
@@ -30,43 +31,52 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
     }
 
     public static ServiceFaults none() {
-        return new ServiceFaults(0, 0, 0, 0, 0, 60, ResetHeaderFormat.SECONDS, 0, 0);
+        return new ServiceFaults(0, 0, 0, 0, 0, 60, ResetHeaderFormat.SECONDS, 0, 0, 0);
     }
 
     public ServiceFaults withLatency(long millis, long jitter) {
         return new ServiceFaults(millis, jitter, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
     }
 
     public ServiceFaults withErrorRate(double share) {
         return new ServiceFaults(latencyMillis, jitterMillis, share, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
     }
 
     public ServiceFaults withTimeoutRate(double share) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, share, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
     }
 
     /** A budget of limit requests per client per window; limit 0 switches rate limiting off. */
     public ServiceFaults withRateLimit(int limit, int windowSeconds) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, limit, windowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
     }
 
     public ServiceFaults withResetHeaderFormat(ResetHeaderFormat format) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                format, stormSeconds, stormRequests);
+                format, stormSeconds, stormRequests, lostAnswers);
     }
 
     public ServiceFaults withStormSeconds(long seconds) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, seconds, stormRequests);
+                resetHeaderFormat, seconds, stormRequests, lostAnswers);
     }
 
     public ServiceFaults withStormRequests(long requests) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, requests);
+                resetHeaderFormat, stormSeconds, requests, lostAnswers);
+    }
+
+    /**
+     * The next n writes the service carries out (token requests aside), each on a path none of them was lost on,
+     * get no answer, as if it was lost on the way: the client's retry is answered, the next kind of write is not.
+     */
+    public ServiceFaults withLostAnswers(long writes) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, stormSeconds, stormRequests, writes);
     }
 
     /** Sets one knob by name from its text form, as settings and the faults endpoint give it. */
@@ -83,6 +93,7 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
                 case "resetHeaderFormat" -> withResetHeaderFormat(ResetHeaderFormat.parse(v));
                 case "stormSeconds" -> withStormSeconds(Long.parseLong(v));
                 case "stormRequests" -> withStormRequests(Long.parseLong(v));
+                case "lostAnswers" -> withLostAnswers(Long.parseLong(v));
                 default -> throw new IllegalArgumentException("unknown knob '" + knob + "', known: " + KNOBS);
             };
         } catch (NumberFormatException e) {
@@ -101,6 +112,7 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
         knobs.put("resetHeaderFormat", resetHeaderFormat.label());
         knobs.put("stormSeconds", stormSeconds);
         knobs.put("stormRequests", stormRequests);
+        knobs.put("lostAnswers", lostAnswers);
         return knobs;
     }
 }

@@ -167,6 +167,13 @@ public final class ServiceServer implements AutoCloseable {
         if (decision != null) {
             api.addRateLimitHeaders(response, decision, faults.resetHeaderFormat(), now);
         }
+        if (isWrite(request) && response.status() / 100 == 2 && knobs.takeLostAnswer(api.name(), request.path())) {
+            // carried out, but the answer never reaches the client: it times out not knowing it succeeded
+            stats.injectedTimeout();
+            record(request, client, 0, started, violations);
+            hang();
+            return;
+        }
         send(exchange, response);
         record(request, client, response.status(), started, violations);
     }
@@ -203,6 +210,11 @@ public final class ServiceServer implements AutoCloseable {
                 request.rawQuery(), request.contentType(), request.body().length, client, status,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 violations.stream().map(ContractViolation::message).toList()));
+    }
+
+    /** A request that changes something at the service; token requests only change the caller's session. */
+    private static boolean isWrite(ApiRequest request) {
+        return !request.method().equals("GET") && !request.method().equals("HEAD") && !request.path().contains("token");
     }
 
     private static void pause(ServiceFaults faults) {
