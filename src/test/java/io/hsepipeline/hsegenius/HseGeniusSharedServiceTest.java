@@ -57,6 +57,10 @@ class HseGeniusSharedServiceTest {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("hsegeniusHealthIndicator")
+    org.springframework.boot.actuate.health.HealthIndicator hsegeniusHealth;
+
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         SHARE.register(registry);
@@ -147,6 +151,18 @@ class HseGeniusSharedServiceTest {
         }
         assertEveryPublishedRecordIsItsDocumentsOwn(docs);
         assertThat(SANDBOX.entities("hsegenius").path("validated")).isEmpty();
+    }
+
+    @Test
+    void startUpChecksShowInHseGeniusHealthWithTheFilterNamesTheSwaggerDeclares() {
+        await().atMost(WAIT).until(() -> hsegeniusHealth.health().getStatus()
+                != org.springframework.boot.actuate.health.Status.UNKNOWN);
+
+        org.springframework.boot.actuate.health.Health health = hsegeniusHealth.health();
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+        assertThat(health.getDetails().get("filter HSEGENIUS_UPLOAD_FILTER on /api/files/imported/").toString())
+                .contains("'upload' is declared");
+        assertThat(health.getDetails().toString()).doesNotContain(SANDBOX.applicationSettings().get("HSEGENIUS_PASSWORD"));
     }
 
     /** 20 documents at once, 5 of them with one EER code, the others each with a code of its own. */
