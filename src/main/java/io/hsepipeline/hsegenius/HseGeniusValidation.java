@@ -162,10 +162,18 @@ public class HseGeniusValidation {
     /**
      * A bulk action's answer (validate-constraint's records, validate's ids) must name exactly the selected
      * records: anything else means HSE Genius ignored the selection filter and would act, or acted, on others.
+     * An answer that names none is accepted only when the live Swagger declares the selection filter.
      */
     public void requireSelected(Map<String, Object> selection, JsonNode answer, String action) {
         JsonNode named = answer.has("records") ? answer.get("records") : answer.get("ids");
         if (named == null || !named.isArray()) {
+            // an answer that names no records: the live Swagger declaring the selection filter is the verification
+            if (!swagger.declares(HseGeniusSwagger.IMPORTED, names.validateSelection()).orElse(false)) {
+                throw filterNotHonoured(action + " answered without naming the records it took, and the live Swagger"
+                        + " does not declare the selection '" + names.validateSelection() + "' (it declares "
+                        + swagger.declared(HseGeniusSwagger.IMPORTED) + ")", HseGeniusNames.VALIDATE_SELECTION,
+                        "body filter of validate-constraint and validate by record id");
+            }
             return;
         }
         Set<String> selected = new java.util.TreeSet<>();
