@@ -198,6 +198,22 @@ class HseGeniusSharedServiceTest {
                 assertThat(value.get("hsegeniusUploadId").asText()).isEqualTo(upload);
             }
         }
+        // what 4HSE and QEHS were given so far names the same document as the record it came from
+        Map<String, String> publishedUnder = new HashMap<>();
+        for (ConsumerRecord<String, String> record : records(SHARE.topic("hse.records.validated"))) {
+            JsonNode value = JSON.readTree(record.value());
+            publishedUnder.put(value.get("recordId").asText(), value.get("documentId").asText());
+        }
+        for (JsonNode delivered : SANDBOX.entities("qehs").path("records")) {
+            JsonNode payload = delivered.path("payload");
+            assertThat(payload.path("document_id").asText()).as("QEHS record of " + payload.path("source_record_id"))
+                    .isEqualTo(publishedUnder.get(payload.path("source_record_id").asText()));
+        }
+        for (JsonNode delivered : SANDBOX.entities("fourhse").path("certificates")) {
+            JsonNode data = delivered.path("data");
+            assertThat(data.path("documentId").asText()).as("4HSE certificate of " + data.path("recordId"))
+                    .isEqualTo(publishedUnder.get(data.path("recordId").asText()));
+        }
         for (ReceivedDocument doc : docs) {
             List<String> published = new ArrayList<>();
             validatedOf(doc.documentId()).forEach(r -> published.add(r.key()));
