@@ -23,9 +23,14 @@ public class HseGeniusSwagger {
 
     private final AtomicReference<Map<String, List<String>>> declared = new AtomicReference<>();
 
-    /** Reads a Swagger answer; the route keeps the last one it could read. */
+    /** Reads a Swagger answer, once a batch run: what it declares counts for that run. */
     public void read(JsonNode openApi) {
         declared.set(parse(openApi));
+    }
+
+    /** The Swagger could not be read this run: until it is, nothing that needs it is verified. */
+    public void forget() {
+        declared.set(null);
     }
 
     /** The query parameters each GET of the description declares, by path. */
