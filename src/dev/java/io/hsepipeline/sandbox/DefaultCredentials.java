@@ -17,6 +17,9 @@ public final class DefaultCredentials {
     public static final String FOURHSE_PASSWORD = "sandbox-password";
     public static final String FOURHSE_API_KEY = "sandbox-4hse-api-key";
     public static final String FOURHSE_PROJECT_NAME = "Sandbox Safety Ltd";
+    // 4HSE has no lookup of resources or actions, so the sandbox takes any id: these make make run's certificates work
+    public static final String FOURHSE_RESOURCE_ID = "5a4d3c2b-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
+    public static final String FOURHSE_ACTION_ID = "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b";
     public static final String FOURHSE_REALM = "4hse";
 
     public static final String QEHS_API_KEY = "qehs_sandbox_key";

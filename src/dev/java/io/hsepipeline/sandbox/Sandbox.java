@@ -103,6 +103,8 @@ public final class Sandbox implements AutoCloseable {
         app.put("FOURHSE_PASSWORD", DefaultCredentials.FOURHSE_PASSWORD);
         app.put("FOURHSE_API_KEY", DefaultCredentials.FOURHSE_API_KEY);
         app.put("FOURHSE_PROJECT_NAME", DefaultCredentials.FOURHSE_PROJECT_NAME);
+        app.put("FOURHSE_RESOURCE_ID", DefaultCredentials.FOURHSE_RESOURCE_ID);
+        app.put("FOURHSE_ACTION_ID", DefaultCredentials.FOURHSE_ACTION_ID);
         app.put("QEHS_BASE_URL", url.apply(SandboxSettings.QEHS));
         app.put("QEHS_API_KEY", DefaultCredentials.QEHS_API_KEY);
         app.put("QEHS_MODULE_KEY", DefaultCredentials.QEHS_MODULE_KEY);

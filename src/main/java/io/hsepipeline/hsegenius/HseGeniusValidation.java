@@ -43,10 +43,15 @@ public class HseGeniusValidation {
     private final DocumentOutcomes outcomes;
     private final String defaultCustomer;
     private final Duration parseMaxWait;
+    private final HseGeniusNames names;
+    private final HseGeniusSwagger swagger;
 
     public HseGeniusValidation(DocumentJournal journal, HseGeniusUploads uploads, ShareFolders share,
                                DocumentOutcomes outcomes, @Value("${hse.hsegenius.customer-id}") String defaultCustomer,
-                               @Value("${hse.hsegenius.parse-max-wait}") Duration parseMaxWait) {
+                               @Value("${hse.hsegenius.parse-max-wait}") Duration parseMaxWait, HseGeniusNames names,
+                               HseGeniusSwagger swagger) {
+        this.names = names;
+        this.swagger = swagger;
         this.journal = journal;
         this.uploads = uploads;
         this.share = share;
@@ -84,9 +89,15 @@ public class HseGeniusValidation {
     /**
      * Parsed records: validate them. Validated records in HP Finder: publish them. Neither, but records published
      * before a restart: proceed already took them out of HP Finder, so only History is left. Neither and nothing
-     * published: parsing is still running, for at most the parse wait.
+     * published: parsing is still running, for at most the parse wait. Nothing is done while History's filter
+     * is not known to be one HSE Genius declares.
      */
     public Step next(String documentId, JsonNode parsed, JsonNode validated) {
+        if (historyFilterDeclared(documentId).isEmpty()) {
+            // History's filter cannot be verified before HSE Genius's Swagger has been read: nothing is done yet
+            return Step.WAIT;
+        }
+        requireHistoryFilter(documentId);
         if (parsed.isArray() && !parsed.isEmpty()) {
             return Step.VALIDATE;
         }
@@ -107,11 +118,103 @@ public class HseGeniusValidation {
         return Step.WAIT;
     }
 
+    /** The query string of a list that selects the document's upload. */
+    public String uploadQuery(String documentId) {
+        return names.uploadQuery(uploadId(documentId));
+    }
+
+    /**
+     * Guard on every list the pipeline acts on: each record must name the document's upload in its own field
+     * (HSEGENIUS_RECORD_UPLOAD_FIELD). A record of another upload means HSE Genius ignored the filter, and then
+     * nothing of the list may be used: the document fails as filter-not-honoured before anything is done with it.
+     */
+    public JsonNode own(String documentId, JsonNode records, String list) {
+        if (!records.isArray()) {
+            return records;
+        }
+        String uploadId = uploadId(documentId);
+        List<String> foreign = new ArrayList<>();
+        List<String> unmarked = new ArrayList<>();
+        for (JsonNode record : records) {
+            JsonNode upload = record.get(names.recordUploadField());
+            if (upload == null || upload.isNull() || upload.isContainerNode()) {
+                unmarked.add(record.path("id").asText());
+            } else if (!upload.asText().equals(uploadId)) {
+                foreign.add(record.path("id").asText() + " (upload " + upload.asText() + ")");
+            }
+        }
+        if (!unmarked.isEmpty()) {
+            throw filterNotHonoured("GET " + list + "?" + uploadQuery(documentId) + " answered records without a field '"
+                    + names.recordUploadField() + "' (records " + unmarked + "), so none can be told to be this"
+                    + " document's", HseGeniusNames.RECORD_UPLOAD_FIELD, "field of a listed record that holds its upload's id");
+        }
+        if (!foreign.isEmpty()) {
+            throw filterNotHonoured("GET " + list + "?" + uploadQuery(documentId) + " answered " + foreign.size()
+                    + " records of other uploads than " + uploadId + ": " + foreign + "; HSE Genius ignored the filter '"
+                    + names.uploadFilter() + "'", HseGeniusNames.UPLOAD_FILTER, "query filter by upload of " + list);
+        }
+        return records;
+    }
+
     /** The filter body that selects exactly these records. */
     public Map<String, Object> selection(JsonNode records) {
         List<Integer> ids = new ArrayList<>();
         records.forEach(record -> ids.add(record.path("id").asInt()));
-        return Map.of("id", ids);
+        return Map.of(names.validateSelection(), ids);
+    }
+
+    /**
+     * A bulk action's answer (validate-constraint's records, validate's ids) must name exactly the selected
+     * records: anything else means HSE Genius ignored the selection filter and would act, or acted, on others.
+     * An answer that names none is accepted only when the live Swagger declares the selection filter.
+     */
+    public void requireSelected(Map<String, Object> selection, JsonNode answer, String action) {
+        JsonNode named = answer.has("records") ? answer.get("records") : answer.get("ids");
+        if (named == null || !named.isArray()) {
+            // an answer that names no records: the live Swagger declaring the selection filter is the verification
+            if (!swagger.declares(HseGeniusSwagger.IMPORTED, names.validateSelection()).orElse(false)) {
+                throw filterNotHonoured(action + " answered without naming the records it took, and the live Swagger"
+                        + " does not declare the selection '" + names.validateSelection() + "' (it declares "
+                        + swagger.declared(HseGeniusSwagger.IMPORTED) + ")", HseGeniusNames.VALIDATE_SELECTION,
+                        "body filter of validate-constraint and validate by record id");
+            }
+            return;
+        }
+        Set<String> selected = new java.util.TreeSet<>();
+        ((List<?>) selection.get(names.validateSelection())).forEach(id -> selected.add(String.valueOf(id)));
+        Set<String> answered = new java.util.TreeSet<>();
+        named.forEach(item -> answered.add(item.isObject() ? item.path("id").asText() : item.asText()));
+        if (!answered.equals(selected)) {
+            throw filterNotHonoured(action + " with {\"" + names.validateSelection() + "\": " + selected + "} answered for records "
+                    + answered + "; HSE Genius ignored the selection '" + names.validateSelection() + "'",
+                    HseGeniusNames.VALIDATE_SELECTION, "body filter of validate-constraint and validate by record id");
+        }
+    }
+
+    /** History is sent only with a filter the live Swagger declares; empty: the Swagger has not been read yet. */
+    public java.util.Optional<Boolean> historyFilterDeclared(String documentId) {
+        if (history(documentId) == null) {
+            return java.util.Optional.of(true);
+        }
+        return swagger.declares(HseGeniusSwagger.IMPORTED, names.historyUploadFilter());
+    }
+
+    /** Before anything is done for the document: History's filter is one HSE Genius declares. */
+    public void requireHistoryFilter(String documentId) {
+        if (historyFilterDeclared(documentId).orElse(true)) {
+            return;
+        }
+        throw filterNotHonoured("the live Swagger of HSE Genius does not declare the filter '" + names.historyUploadFilter()
+                + "' that History would be sent with (it declares " + swagger.declared(HseGeniusSwagger.IMPORTED)
+                + "); nothing of this document was validated", HseGeniusNames.HISTORY_UPLOAD_FILTER,
+                "filter by upload of the History body");
+    }
+
+    private ServiceFailure filterNotHonoured(String detail, String setting, String what) {
+        return new ServiceFailure(HseGeniusAuth.SERVICE, "filter-not-honoured", detail,
+                "Set " + setting + " (" + what + ") to the name HSE Genius declares in its live Swagger ("
+                        + "/api/docs/), then drop the file again. Nothing was validated, published or proceeded"
+                        + " for records of other documents.");
     }
 
     /** validate-constraint's answer: every selected record must be valid, else the document fails with why. */
@@ -152,6 +255,26 @@ public class HseGeniusValidation {
         return progress(documentId).finished();
     }
 
+    /**
+     * HP Finder is shared: proceed moves every validated record with the codes, whoever validated it. The records
+     * in HP Finder with these codes (hpFinder) that belong to an upload of a document still in work and are not
+     * published yet: proceed waits until none is left.
+     */
+    public List<String> proceedBlockers(String documentId, JsonNode hpFinder) {
+        Map<String, String> pendingUploads = new LinkedHashMap<>();
+        for (String id : pending()) {
+            pendingUploads.put(uploads.upload(id).uploadId(), id);
+        }
+        List<String> blockers = new ArrayList<>();
+        for (JsonNode record : hpFinder) {
+            String owner = pendingUploads.get(record.path(names.recordUploadField()).asText());
+            if (owner != null && !isPublished(owner, "hsegenius-" + record.path("id").asText())) {
+                blockers.add("record " + record.path("id").asText() + " of document " + owner);
+            }
+        }
+        return blockers;
+    }
+
     public boolean isPublished(String documentId, String recordId) {
         return progress(documentId).published().containsKey(recordId);
     }
@@ -182,7 +305,8 @@ public class HseGeniusValidation {
         if (customer == null) {
             return null;
         }
-        return Map.of("customer", Integer.parseInt(customer), "filters", Map.of("upload", uploadId(documentId)));
+        return Map.of("customer", Integer.parseInt(customer),
+                "filters", Map.of(names.historyUploadFilter(), uploadId(documentId)));
     }
 
     /** Records published and handed on: the result gains the records' ids and codes, the PDF goes to done/. */

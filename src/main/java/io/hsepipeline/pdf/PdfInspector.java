@@ -14,21 +14,27 @@ import java.nio.ByteBuffer;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 
 import io.hsepipeline.pdf.PdfCheck.Rejection;
 import io.hsepipeline.share.PipelineSettings;
 
 /**
  * Judges a file by its content, never its name: a PDF is accepted when it is within the size limit, starts
- * with a PDF header, opens with PDFBox without a user password and has at least one page. A symbolic link is
+ * with a PDF header, opens with PDFBox without a user password and has at least one page. The size limit is the
+ * smallest of the pipeline's and of each service the PDF is uploaded to (Hypatos, HSE Genius, 4HSE's attachments). A symbolic link is
  * refused without being followed: anyone who can write to the share could point one at any file the process reads.
  * An empty file, or a PDF without its {@code %%EOF} end, is left for later while younger than the unfinished wait:
  * its writer may only have paused.
@@ -43,12 +49,34 @@ public class PdfInspector {
     // PDF readers look for the end marker in the last kilobyte; writers may add a line or a little junk after it
     private static final int END_WINDOW = 1024;
 
-    private final long maxBytes;
+    private final Limit limit;
     private final long unfinishedWaitMillis;
 
-    public PdfInspector(PipelineSettings settings) {
-        this.maxBytes = settings.intake().maxFileSize().toBytes();
-        this.unfinishedWaitMillis = settings.intake().unfinishedWaitMillis();
+    /** One upload limit: the service that has it, the setting that holds it, and the bytes it allows. */
+    public record Limit(String service, String setting, long bytes) {
+    }
+
+    @Autowired
+    public PdfInspector(PipelineSettings settings,
+                        @Value("${hse.hypatos.max-file-size}") DataSize hypatos,
+                        @Value("${hse.hsegenius.max-file-size}") DataSize hsegenius,
+                        @Value("${hse.fourhse.max-file-size}") DataSize fourhse) {
+        this(List.of(new Limit("pipeline", "HSE_MAX_FILE_SIZE", settings.intake().maxFileSize().toBytes()),
+                new Limit("hypatos", "HYPATOS_MAX_FILE_SIZE", hypatos.toBytes()),
+                new Limit("hsegenius", "HSEGENIUS_MAX_FILE_SIZE", hsegenius.toBytes()),
+                new Limit("fourhse", "FOURHSE_MAX_FILE_SIZE", fourhse.toBytes())),
+                settings.intake().unfinishedWaitMillis());
+    }
+
+    /** A file must fit every service it is sent to, so the smallest limit is the one intake applies. */
+    public PdfInspector(List<Limit> limits, long unfinishedWaitMillis) {
+        this.limit = limits.stream().min(Comparator.comparingLong(Limit::bytes)).orElseThrow();
+        this.unfinishedWaitMillis = unfinishedWaitMillis;
+    }
+
+    /** The limit intake applies: the smallest of the services'. */
+    public Limit limit() {
+        return limit;
     }
 
     public PdfCheck inspect(Path file) {
@@ -75,10 +103,14 @@ public class PdfInspector {
                 return refuse(null, 0, "empty", "The file has no content (0 bytes).",
                         "Check that the upload or copy finished, then drop the complete file again.");
             }
-            if (size > maxBytes) {
+            if (size > limit.bytes()) {
+                String owner = limit.service().equals("pipeline") ? "the pipeline's own limit"
+                        : "the upload limit of " + limit.service();
                 return refuse(null, size, "too-large",
-                        "The file has " + size + " bytes; the limit is " + maxBytes + " bytes.",
-                        "Split or compress the PDF below the limit, or ask an operator to raise HSE_MAX_FILE_SIZE.");
+                        "The file has " + size + " bytes; " + owner + " is " + limit.bytes() + " bytes ("
+                                + limit.setting() + "), the smallest of the services the file goes to.",
+                        "Split or compress the PDF below " + limit.bytes() + " bytes, or, if " + limit.service()
+                                + " takes larger files, ask an operator to raise " + limit.setting() + ".");
             }
             head = readHead(file);
             if (indexOf(head, PDF_MAGIC) == 0 && young && !endsWithEof(file, size)) {

@@ -43,7 +43,7 @@ public class QehsModules {
         }
     }
 
-    static List<String> problems(JsonNode module, JsonNode payload) {
+    public static List<String> problems(JsonNode module, JsonNode payload) {
         List<String> problems = new ArrayList<>();
         if (!payload.isObject()) {
             return List.of("payload: must be an object");

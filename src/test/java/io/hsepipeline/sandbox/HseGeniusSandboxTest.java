@@ -274,6 +274,32 @@ class HseGeniusSandboxTest {
         assertThat(customers).extracting(c -> c.path("id").asInt()).contains(1);
     }
 
+    @Test
+    void undeclaredFilterNamesAreIgnoredLikeDjangoFilterWhenTheKnobSaysIgnoreAndTheSwaggerDeclaresTheOthers() {
+        String token = login().path("access").asText();
+        int first = upload(token, "First", "150110", TestPdfs.withLines("Product name: First")).json().path("id").asInt();
+        int second = upload(token, "Second", "150110", TestPdfs.withLines("Product name: Second")).json().path("id").asInt();
+        genius.postEmpty("/api/files/upload/confirm/", token);
+        awaitParsed(token, first);
+        awaitParsed(token, second);
+
+        assertThat(genius.faults(Map.of("hsegenius", Map.of("undeclaredFilters", "ignore",
+                "declaredFilters", "eer_codes,upload_ref"))).status()).isEqualTo(200);
+        JsonNode ignored = genius.get("/api/files/imported/?upload=" + first, token).json();
+        JsonNode swagger = genius.get("/api/docs/", token).json();
+        JsonNode constraint = genius.postJson("/api/files/imported/validate-constraint/", token,
+                Map.of("id", List.of(ignored.get(0).path("id").asInt()))).json();
+
+        assertThat(ignored).extracting(r -> r.path("upload").asInt()).containsExactlyInAnyOrder(first, second);
+        assertThat(constraint.path("records")).hasSize(2);
+        assertThat(swagger.at("/paths/~1api~1files~1imported~1/get/parameters")).extracting(p -> p.path("name").asText())
+                .containsExactly("eer_codes", "upload_ref");
+
+        genius.faults(Map.of("hsegenius", Map.of("undeclaredFilters", "honour")));
+        assertThat(genius.get("/api/files/imported/?upload=" + first, token).json())
+                .extracting(r -> r.path("upload").asInt()).containsExactly(first);
+    }
+
     private static JsonNode login() {
         SandboxClient.Reply reply = genius.postJson("/api/user/token/", null,
                 Map.of("email", HSEGENIUS_EMAIL, "password", HSEGENIUS_PASSWORD));

@@ -10,15 +10,24 @@ import java.util.Map;
  * The knobs of one service: latency with jitter, shares of 5xx answers and of requests never answered,
  * the request budget per client, the reset header format, and a 429 storm lasting stormSeconds or the next
  * stormRequests requests (a storm counted in requests meets the client however slow the machine is), and
- * the next lostAnswers writes carried out but never answered (a reply lost after the service acted).
+ * the next lostAnswers writes carried out but never answered (a reply lost after the service acted); for HSE
+ * Genius, whether filter names its Swagger does not declare are ignored, as django-filter does, and which it declares.
  */
 public record ServiceFaults(long latencyMillis, long jitterMillis, double errorRate, double timeoutRate,
                             int rateLimit, int rateWindowSeconds, ResetHeaderFormat resetHeaderFormat,
-                            long stormSeconds, long stormRequests, long lostAnswers) {
+                            long stormSeconds, long stormRequests, long lostAnswers, String undeclaredFilters,
+                            String declaredFilters) {
+
+    /** HSE Genius: filter names it does not declare are honoured all the same (honour) or ignored (ignore). */
+    public static final String HONOUR = "honour";
+    public static final String IGNORE = "ignore";
+    /** HSE Genius: the filter names its live Swagger declares, by default every one the sandbox knows. */
+    public static final String DEFAULT_DECLARED_FILTERS = "eer_codes,upload,id,status,title,product_name";
 
     /** Knob names as they appear in POST /_sandbox/faults and, upper-cased with underscores, in SANDBOX_* settings. */
     public static final List<String> KNOBS = List.of("latencyMs", "jitterMs", "errorRate", "timeoutRate",
-            "rateLimit", "rateWindowSeconds", "resetHeaderFormat", "stormSeconds", "stormRequests", "lostAnswers");
+            "rateLimit", "rateWindowSeconds", "resetHeaderFormat", "stormSeconds", "stormRequests", "lostAnswers",
+            "undeclaredFilters", "declaredFilters");
 
     public ServiceFaults {
         if (latencyMillis < 0 || jitterMillis < 0 || rateLimit < 0 || rateWindowSeconds < 1 || stormSeconds < 0
@@ -28,46 +37,49 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
         if (errorRate < 0 || errorRate > 1 || timeoutRate < 0 || timeoutRate > 1) {
             throw new IllegalArgumentException("errorRate and timeoutRate are shares between 0 and 1");
         }
+        if (!HONOUR.equals(undeclaredFilters) && !IGNORE.equals(undeclaredFilters)) {
+            throw new IllegalArgumentException("undeclaredFilters is honour or ignore, got '" + undeclaredFilters + "'");
+        }
     }
 
     public static ServiceFaults none() {
-        return new ServiceFaults(0, 0, 0, 0, 0, 60, ResetHeaderFormat.SECONDS, 0, 0, 0);
+        return new ServiceFaults(0, 0, 0, 0, 0, 60, ResetHeaderFormat.SECONDS, 0, 0, 0, HONOUR, DEFAULT_DECLARED_FILTERS);
     }
 
     public ServiceFaults withLatency(long millis, long jitter) {
         return new ServiceFaults(millis, jitter, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     public ServiceFaults withErrorRate(double share) {
         return new ServiceFaults(latencyMillis, jitterMillis, share, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     public ServiceFaults withTimeoutRate(double share) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, share, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     /** A budget of limit requests per client per window; limit 0 switches rate limiting off. */
     public ServiceFaults withRateLimit(int limit, int windowSeconds) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, limit, windowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers);
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     public ServiceFaults withResetHeaderFormat(ResetHeaderFormat format) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                format, stormSeconds, stormRequests, lostAnswers);
+                format, stormSeconds, stormRequests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     public ServiceFaults withStormSeconds(long seconds) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, seconds, stormRequests, lostAnswers);
+                resetHeaderFormat, seconds, stormRequests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     public ServiceFaults withStormRequests(long requests) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, requests, lostAnswers);
+                resetHeaderFormat, stormSeconds, requests, lostAnswers, undeclaredFilters, declaredFilters);
     }
 
     /**
@@ -76,7 +88,22 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
      */
     public ServiceFaults withLostAnswers(long writes) {
         return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
-                resetHeaderFormat, stormSeconds, stormRequests, writes);
+                resetHeaderFormat, stormSeconds, stormRequests, writes, undeclaredFilters, declaredFilters);
+    }
+
+    public ServiceFaults withUndeclaredFilters(String mode) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers, mode, declaredFilters);
+    }
+
+    public ServiceFaults withDeclaredFilters(String names) {
+        return new ServiceFaults(latencyMillis, jitterMillis, errorRate, timeoutRate, rateLimit, rateWindowSeconds,
+                resetHeaderFormat, stormSeconds, stormRequests, lostAnswers, undeclaredFilters, names);
+    }
+
+    /** The declared filter names as a list. */
+    public List<String> declaredFilterNames() {
+        return java.util.Arrays.stream(declaredFilters.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
     }
 
     /** Sets one knob by name from its text form, as settings and the faults endpoint give it. */
@@ -94,6 +121,8 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
                 case "stormSeconds" -> withStormSeconds(Long.parseLong(v));
                 case "stormRequests" -> withStormRequests(Long.parseLong(v));
                 case "lostAnswers" -> withLostAnswers(Long.parseLong(v));
+                case "undeclaredFilters" -> withUndeclaredFilters(v.toLowerCase(java.util.Locale.ROOT));
+                case "declaredFilters" -> withDeclaredFilters(v);
                 default -> throw new IllegalArgumentException("unknown knob '" + knob + "', known: " + KNOBS);
             };
         } catch (NumberFormatException e) {
@@ -113,6 +142,8 @@ public record ServiceFaults(long latencyMillis, long jitterMillis, double errorR
         knobs.put("stormSeconds", stormSeconds);
         knobs.put("stormRequests", stormRequests);
         knobs.put("lostAnswers", lostAnswers);
+        knobs.put("undeclaredFilters", undeclaredFilters);
+        knobs.put("declaredFilters", declaredFilters);
         return knobs;
     }
 }

@@ -9,6 +9,7 @@ import io.hsepipeline.sandbox.auth.IssuedToken;
 import io.hsepipeline.sandbox.auth.TokenIssuer;
 import io.hsepipeline.sandbox.contract.ContractViolation;
 import io.hsepipeline.sandbox.fault.RuntimeKnobs;
+import io.hsepipeline.sandbox.fault.ServiceFaults;
 import io.hsepipeline.sandbox.http.ApiRequest;
 import io.hsepipeline.sandbox.http.ApiResponse;
 import io.hsepipeline.sandbox.http.MultipartForm;
@@ -94,7 +95,33 @@ public final class HseGeniusApi implements ServiceApi {
                 .get("/api/files/hp/", this::hazardProperties)
                 .get("/api/eer/eer/", r -> ApiResponse.json(200, catalogue.list()))
                 .get("/api/customer/", r -> ApiResponse.json(200, customers))
-                .get("/api/payment/subscription/", this::subscription);
+                .get("/api/payment/subscription/", this::subscription)
+                .get("/api/docs/", this::swagger);
+    }
+
+    /** Filter names honoured now: every one, or (undeclaredFilters=ignore) only those the Swagger declares. */
+    private java.util.function.Predicate<String> honoured() {
+        ServiceFaults faults = knobs.faults(SandboxSettings.HSEGENIUS);
+        if (ServiceFaults.IGNORE.equals(faults.undeclaredFilters())) {
+            return faults.declaredFilterNames()::contains;
+        }
+        return name -> true;
+    }
+
+    /** The live Swagger, as OpenAPI JSON: the list endpoints with the filter names declared (knob declaredFilters). */
+    private ApiResponse swagger(ApiRequest request) {
+        List<String> declared = knobs.faults(SandboxSettings.HSEGENIUS).declaredFilterNames();
+        ObjectNode api = SandboxJson.object().put("openapi", "3.0.3");
+        api.putObject("info").put("title", "HSE Genius API").put("version", "sandbox");
+        ObjectNode paths = api.putObject("paths");
+        for (String path : List.of("/api/files/imported/", "/api/files/hp-finder/")) {
+            ArrayNode parameters = paths.putObject(path).putObject("get").putArray("parameters");
+            for (String name : declared) {
+                parameters.addObject().put("name", name).put("in", "query").put("required", false)
+                        .putObject("schema").put("type", "string");
+            }
+        }
+        return ApiResponse.json(200, api);
     }
 
     private ApiResponse login(ApiRequest request) {
@@ -248,7 +275,7 @@ public final class HseGeniusApi implements ServiceApi {
     }
 
     private ApiResponse validateConstraint(ApiRequest request) {
-        RecordFilter filter = RecordFilter.fromBody(request.jsonOrEmpty());
+        RecordFilter filter = RecordFilter.fromBody(request.jsonOrEmpty(), honoured());
         ArrayNode results = SandboxJson.array();
         boolean all = true;
         for (ObjectNode record : parsed.all()) {
@@ -277,7 +304,7 @@ public final class HseGeniusApi implements ServiceApi {
 
     /** Moves the selected parsed records to HP Finder; refuses all of them if any has no EER code. */
     private ApiResponse validate(ApiRequest request) {
-        RecordFilter filter = RecordFilter.fromBody(request.jsonOrEmpty());
+        RecordFilter filter = RecordFilter.fromBody(request.jsonOrEmpty(), honoured());
         List<ObjectNode> selected = parsed.all().stream().filter(filter).toList();
         List<Integer> withoutEer = selected.stream().filter(r -> r.path("eer_codes").isEmpty())
                 .map(r -> r.path("id").asInt()).toList();
@@ -338,7 +365,7 @@ public final class HseGeniusApi implements ServiceApi {
         if (!known) {
             return fieldError("customer", "Invalid pk \"" + body.path("customer").asText() + "\" - object does not exist.");
         }
-        RecordFilter filter = RecordFilter.fromBody(body.path("filters").isObject() ? body.path("filters") : SandboxJson.object());
+        RecordFilter filter = RecordFilter.fromBody(body.path("filters").isObject() ? body.path("filters") : SandboxJson.object(), honoured());
         boolean remove = body.path("remove_from_parsed").asBoolean(false);
         List<Integer> ids = new ArrayList<>();
         for (ObjectNode record : parsed.all().stream().filter(filter).toList()) {
@@ -389,7 +416,7 @@ public final class HseGeniusApi implements ServiceApi {
     }
 
     private ApiResponse list(EntityStore store, ApiRequest request) {
-        RecordFilter filter = RecordFilter.fromQuery(request.query());
+        RecordFilter filter = RecordFilter.fromQuery(request.query(), honoured());
         ArrayNode list = SandboxJson.array();
         store.all().stream().filter(filter).forEach(r -> list.add(EntityStore.publicView(r)));
         return ApiResponse.json(200, list);

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 /**
  * The filters HSE Genius lists and bulk actions take, from a query string or a JSON body: eer_codes (any of a
  * comma-separated list), id (one or a list), upload, title, product_name, status. Others are ignored, as
- * django-filter does.
+ * django-filter does, and so are those the honoured predicate refuses (knob undeclaredFilters=ignore).
  */
 final class RecordFilter implements Predicate<JsonNode> {
 
@@ -25,19 +25,26 @@ final class RecordFilter implements Predicate<JsonNode> {
         this.exact = exact;
     }
 
-    static RecordFilter fromQuery(Map<String, List<String>> query) {
+    static RecordFilter fromQuery(Map<String, List<String>> query, Predicate<String> honoured) {
+        java.util.function.Function<String, List<String>> values =
+                name -> honoured.test(name) ? query.getOrDefault(name, List.of()) : List.of();
         List<String> ids = new ArrayList<>();
-        query.getOrDefault("id", List.of()).forEach(v -> ids.addAll(split(v)));
-        return new RecordFilter(split(first(query.get("eer_codes"))), ids, Map.of(
-                "upload", nonNull(first(query.get("upload"))),
-                "title", nonNull(first(query.get("title"))),
-                "product_name", nonNull(first(query.get("product_name"))),
-                "status", nonNull(first(query.get("status")))));
+        values.apply("id").forEach(v -> ids.addAll(split(v)));
+        return new RecordFilter(split(first(values.apply("eer_codes"))), ids, Map.of(
+                "upload", nonNull(first(values.apply("upload"))),
+                "title", nonNull(first(values.apply("title"))),
+                "product_name", nonNull(first(values.apply("product_name"))),
+                "status", nonNull(first(values.apply("status")))));
     }
 
     /** Filters from a body: either the object itself or its "filters" member. */
-    static RecordFilter fromBody(JsonNode body) {
-        JsonNode filters = body.has("filters") ? body.get("filters") : body;
+    static RecordFilter fromBody(JsonNode body, Predicate<String> honoured) {
+        com.fasterxml.jackson.databind.node.ObjectNode filters = io.hsepipeline.sandbox.http.SandboxJson.object();
+        (body.has("filters") ? body.get("filters") : body).fields().forEachRemaining(field -> {
+            if (honoured.test(field.getKey().equals("ids") ? "id" : field.getKey())) {
+                filters.set(field.getKey(), field.getValue());
+            }
+        });
         List<String> ids = new ArrayList<>();
         JsonNode id = filters.path("id").isMissingNode() ? filters.path("ids") : filters.path("id");
         if (id.isArray()) {
