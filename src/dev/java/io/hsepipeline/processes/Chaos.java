@@ -186,6 +186,7 @@ public final class Chaos {
         private final PipelineProcess pipeline;
         private final List<String> killLog = new ArrayList<>();
         private int brokerKills;
+        private final Instant begin = Instant.now();
 
         Run(Settings settings, Random random, ProcessGroup processes, List<Drop> corpus) {
             this.settings = settings;
@@ -298,8 +299,8 @@ public final class Chaos {
                 kafka.kill();
                 brokerKills++;
             }
-            String line = String.format("kill %2d at %s%s: %s; processing/ %d, inbox/ %d, Hypatos documents %d,"
-                            + " uploads %d, validated %d, delivered %d", number, stage,
+            String line = String.format("%4d s  kill %2d at %s%s: %s; processing/ %d, inbox/ %d, Hypatos documents %d,"
+                            + " uploads %d, validated %d, delivered %d", Duration.between(begin, Instant.now()).toSeconds(), number, stage,
                     seen ? "" : " (not seen at work in 60 s)", withBroker ? "application and broker" : "application",
                     count("processing"), count("inbox"), at.get("extract"), at.get("upload"), at.get("validate"),
                     at.get("delivery"));
@@ -310,7 +311,7 @@ public final class Chaos {
                 kafka.awaitReady(START);
             }
             pipeline.start();
-            pipeline.awaitReady(START);
+            System.out.printf("        restarted, ready in %d s%n", pipeline.awaitReady(START).toSeconds());
         }
 
         /** Per stage, a count that grows while the stage works. */
