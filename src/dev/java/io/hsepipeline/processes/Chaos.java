@@ -245,24 +245,29 @@ public final class Chaos {
             }
             Duration waited = awaitQuiet();
             Report report = reconcile();
+            report.kills = killLog.size();
+            report.brokerKills = brokerKills;
             report.print(settings, Duration.between(begin, Instant.now()), waited, killLog, brokerKills);
             return report;
         }
 
-        /** The corpus in order, cut into the given number of bursts of random sizes. */
+        /** The corpus in order, cut into the given number of bursts, each 0.5 to 1.5 times the mean size. */
         private List<List<Drop>> bursts(int count) {
-            List<Integer> cuts = new ArrayList<>();
-            for (int i = 0; i < count - 1; i++) {
-                cuts.add(corpus.isEmpty() ? 0 : random.nextInt(corpus.size() + 1));
+            double[] weights = new double[count];
+            double total = 0;
+            for (int i = 0; i < count; i++) {
+                weights[i] = 0.5 + random.nextDouble();
+                total += weights[i];
             }
-            Collections.sort(cuts);
             List<List<Drop>> bursts = new ArrayList<>();
+            double end = 0;
             int from = 0;
-            for (int cut : cuts) {
-                bursts.add(corpus.subList(from, cut));
-                from = cut;
+            for (int i = 0; i < count; i++) {
+                end += weights[i];
+                int to = i == count - 1 ? corpus.size() : (int) Math.round(corpus.size() * end / total);
+                bursts.add(corpus.subList(from, to));
+                from = to;
             }
-            bursts.add(corpus.subList(from, corpus.size()));
             return bursts;
         }
 
@@ -462,6 +467,8 @@ public final class Chaos {
         final Map<String, int[]> services = new LinkedHashMap<>();
         final List<String> problems = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        int kills;
+        int brokerKills;
 
         /** Counts the documents with 0, 1 and more than 1 of the entities; a second one is tolerated only if said so. */
         void service(String what, Set<String> expected, JsonNode entities, Function<JsonNode, String> document,
@@ -495,6 +502,16 @@ public final class Chaos {
 
         public List<String> problems() {
             return List.copyOf(problems);
+        }
+
+        /** SIGKILLs of the application done. */
+        public int kills() {
+            return kills;
+        }
+
+        /** Of those, how many killed the broker too. */
+        public int brokerKills() {
+            return brokerKills;
         }
 
         void print(Settings settings, Duration took, Duration quiet, List<String> kills, int brokerKills) {
