@@ -20,7 +20,15 @@ public final class KafkaBrokerMain {
             throw new IllegalArgumentException("usage: KafkaBrokerMain <log dir> <port> <controller port>");
         }
         DevLogging.quiet("kafka", "org.apache.kafka", "org.apache.zookeeper");
-        LocalKafka kafka = LocalKafka.start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        LocalKafka kafka;
+        try {
+            kafka = LocalKafka.start(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        } catch (Exception e) {
+            // the broker's own threads would keep this JVM alive, and the harness waiting for it
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-broker-shutdown"));
         System.out.println(READY + kafka.bootstrapServers());
     }

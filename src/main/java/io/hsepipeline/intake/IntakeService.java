@@ -1,7 +1,12 @@
 package io.hsepipeline.intake;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +46,7 @@ public class IntakeService {
     private final DocumentLedger ledger;
     private final DocumentJournal journal;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Path> waiting = ConcurrentHashMap.newKeySet();
 
     public IntakeService(PdfInspector inspector, ShareFolders share, DocumentLedger ledger, DocumentJournal journal) {
         this.inspector = inspector;
@@ -51,7 +57,17 @@ public class IntakeService {
 
     public IntakeVerdict inspect(String absolutePath, String watchedFolder) {
         Path path = Path.of(absolutePath);
-        PdfCheck check = inspector.inspect(path);
+        String subfolder = share.locate(path).map(ShareFolders.Location::subfolder).orElse(null);
+        String before = fingerprint(path);
+        PdfCheck check = before == null ? PdfCheck.disappeared() : inspector.inspect(path);
+        if (check.later() == null && !check.gone()) {
+            String after = fingerprint(path);
+            if (after == null) {
+                check = PdfCheck.disappeared();
+            } else if (!after.equals(before)) {
+                check = PdfCheck.later(check.size(), "it changed while it was read");
+            }
+        }
         LedgerEntry first = null;
         if (check.accepted()) {
             first = ledger.find(check.documentId()).orElse(null);
@@ -61,12 +77,27 @@ public class IntakeService {
                         .orElse(new LedgerEntry(check.documentId(), null, null, null));
             }
         }
-        return new IntakeVerdict(path, watchedFolder, check, first);
+        IntakeVerdict verdict = new IntakeVerdict(path, watchedFolder, subfolder, check, first, before);
+        if (check.later() != null) {
+            if (waiting.add(path)) {
+                LOG.info("{} in {} left for now ({}); looked at again on the next poll", path.getFileName(),
+                        watchedFolder, check.later());
+            }
+        } else {
+            waiting.remove(path);
+        }
+        if (check.gone()) {
+            gone(verdict);
+        }
+        return verdict;
     }
 
     public void setAsideRejected(IntakeVerdict verdict) {
         PdfCheck.Rejection rejection = verdict.check().rejection();
-        Path moved = share.moveInto(verdict.file(), ShareFolders.ERROR);
+        Path moved = moveIfUnchanged(verdict, ShareFolders.ERROR);
+        if (moved == null) {
+            return;
+        }
         Map<String, Object> sidecar = new LinkedHashMap<>();
         sidecar.put("stage", STAGE);
         sidecar.put("reason", rejection.reason());
@@ -75,6 +106,7 @@ public class IntakeService {
         sidecar.put("action", rejection.action());
         sidecar.put("fileName", verdict.getFileName());
         sidecar.put("watchedFolder", verdict.watchedFolder());
+        putSubfolder(sidecar, verdict.subfolder());
         if (verdict.getDocumentId() != null) {
             sidecar.put("documentId", verdict.getDocumentId());
         }
@@ -83,9 +115,29 @@ public class IntakeService {
                 rejection.reason(), rejection.detail(), moved);
     }
 
+    /**
+     * A symbolic link found in a watched folder (to a file, to a folder, or to nothing): moved, as a link, to
+     * error/ with a {@code symbolic-link} sidecar. What it points to is never read. Never throws: it runs while
+     * the folder is listed, and a failure here must not stop the listing.
+     */
+    public void setAsideLink(Path link) {
+        try {
+            ShareFolders.Location location = share.locate(link).orElse(new ShareFolders.Location(null, null));
+            PdfCheck check = new PdfCheck(null, 0, 0, PdfInspector.symbolicLink());
+            setAsideRejected(new IntakeVerdict(link, location.watchedFolder(), location.subfolder(), check, null,
+                    fingerprint(link)));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not set aside the symbolic link {}: {}; it is left where it is and never followed", link,
+                    e.getMessage());
+        }
+    }
+
     public void setAsideDuplicate(IntakeVerdict verdict) {
         LedgerEntry first = verdict.first();
-        Path moved = share.moveInto(verdict.file(), ShareFolders.DUPLICATE);
+        Path moved = moveIfUnchanged(verdict, ShareFolders.DUPLICATE);
+        if (moved == null) {
+            return;
+        }
         Map<String, Object> sidecar = new LinkedHashMap<>();
         sidecar.put("stage", STAGE);
         sidecar.put("reason", "duplicate");
@@ -95,6 +147,7 @@ public class IntakeService {
                 + "Its state is on hse.documents.status under its document id.");
         sidecar.put("fileName", verdict.getFileName());
         sidecar.put("watchedFolder", verdict.watchedFolder());
+        putSubfolder(sidecar, verdict.subfolder());
         sidecar.put("documentId", verdict.getDocumentId());
         sidecar.put("first", first);
         share.writeSidecar(moved, ".duplicate.json", sidecar);
@@ -110,11 +163,24 @@ public class IntakeService {
         String documentId = verdict.getDocumentId();
         List<String> eerCodes = share.watchedFolder(verdict.watchedFolder()).map(WatchedFolder::eerCodes).orElse(List.of());
         ReceivedDocument document = new ReceivedDocument(documentId, verdict.getFileName(), verdict.watchedFolder(),
-                verdict.check().size(), documentId, Instant.now().toString(), eerCodes);
+                verdict.check().size(), documentId, Instant.now().toString(), eerCodes, verdict.subfolder());
+        if (!stillAsJudged(verdict)) {
+            return null;
+        }
         inFlight.add(documentId);
         try {
             journal.write(documentId, RECEIVED, document);
-            share.moveTo(verdict.file(), share.processingPdf(documentId));
+            try {
+                share.moveTo(verdict.file(), share.processingPdf(documentId));
+            } catch (UncheckedIOException e) {
+                if (fingerprint(verdict.file()) == null) {
+                    // nothing was moved: the journal entry without a PDF in processing/ is never recovered
+                    settled(documentId);
+                    gone(verdict);
+                    return null;
+                }
+                throw e;
+            }
             ledger.record(new LedgerEntry(documentId, document.fileName(), document.watchedFolder(), document.receivedAt()));
         } catch (RuntimeException e) {
             settled(documentId);
@@ -143,6 +209,61 @@ public class IntakeService {
     /** A crash can leave a document here between its move and its publication; those are not in flight. */
     boolean isInFlight(String documentId) {
         return inFlight.contains(documentId);
+    }
+
+    /** Moves a judged file into a share folder (same subfolder), or null if it changed or went meanwhile. */
+    private Path moveIfUnchanged(IntakeVerdict verdict, String folder) {
+        if (!stillAsJudged(verdict)) {
+            return null;
+        }
+        try {
+            return share.moveInto(verdict.file(), folder, verdict.subfolder());
+        } catch (UncheckedIOException e) {
+            if (fingerprint(verdict.file()) == null) {
+                gone(verdict);
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the file is still the one judged: a file replaced or rewritten since is judged again next poll. */
+    private boolean stillAsJudged(IntakeVerdict verdict) {
+        String now = fingerprint(verdict.file());
+        if (now == null) {
+            gone(verdict);
+            return false;
+        }
+        if (!now.equals(verdict.fingerprint())) {
+            LOG.info("{} in {} changed after it was judged; judged again on the next poll", verdict.getFileName(),
+                    verdict.watchedFolder());
+            return false;
+        }
+        return true;
+    }
+
+    private void gone(IntakeVerdict verdict) {
+        waiting.remove(verdict.file());
+        LOG.info("{} in {} was removed or renamed while intake looked at it: nothing was taken from it",
+                verdict.file(), verdict.watchedFolder());
+    }
+
+    /** Identity (inode), size and modification time of a file, not following links; null if it is gone. */
+    static String fingerprint(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime().toMillis();
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    private static void putSubfolder(Map<String, Object> sidecar, String subfolder) {
+        if (subfolder != null) {
+            sidecar.put("subfolder", subfolder);
+        }
     }
 
     private static String describe(LedgerEntry first) {

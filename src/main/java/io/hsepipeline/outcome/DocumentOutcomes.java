@@ -84,6 +84,9 @@ public class DocumentOutcomes {
                 Map<String, Object> sidecar = failure(stage, service, reason, detail, action);
                 sidecar.put("fileName", received.fileName());
                 sidecar.put("watchedFolder", received.watchedFolder());
+                if (received.subfolder() != null) {
+                    sidecar.put("subfolder", received.subfolder());
+                }
                 sidecar.put("documentId", documentId);
                 sidecar.put("result", result.fields);
                 share.writeSidecar(Path.of(result.file), ".error.json", sidecar);
@@ -112,7 +115,8 @@ public class DocumentOutcomes {
     private Result end(String documentId, ReceivedDocument received, DocumentState state, String folder) {
         Result result = result(documentId);
         if (result.endedAs == null) {
-            Path target = share.freeName(share.folder(folder), received.fileName());
+            // a file taken from a subfolder of its watched folder ends in the same subfolder here
+            Path target = share.freeName(share.folderFor(folder, received.subfolder()), received.fileName());
             result = new Result(result.fields, state.name(), target.toString());
             journal.write(documentId, RESULT, result);
         }
@@ -167,6 +171,9 @@ public class DocumentOutcomes {
         fields.put("documentId", documentId);
         fields.put("fileName", received.fileName());
         fields.put("watchedFolder", received.watchedFolder());
+        if (received.subfolder() != null) {
+            fields.put("subfolder", received.subfolder());
+        }
         fields.put("receivedAt", received.receivedAt());
         return fields;
     }

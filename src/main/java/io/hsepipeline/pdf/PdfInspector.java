@@ -9,6 +9,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.ByteBuffer;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +30,8 @@ import io.hsepipeline.share.PipelineSettings;
  * Judges a file by its content, never its name: a PDF is accepted when it is within the size limit, starts
  * with a PDF header, opens with PDFBox without a user password and has at least one page. A symbolic link is
  * refused without being followed: anyone who can write to the share could point one at any file the process reads.
+ * An empty file, or a PDF without its {@code %%EOF} end, is left for later while younger than the unfinished wait:
+ * its writer may only have paused.
  */
 @Component
 public class PdfInspector {
@@ -35,11 +39,16 @@ public class PdfInspector {
     private static final byte[] PDF_MAGIC = "%PDF-".getBytes();
     // PDF readers accept the header anywhere in the first kilobyte; the services only at the start
     private static final int HEADER_WINDOW = 1024;
+    private static final byte[] PDF_END = "%%EOF".getBytes();
+    // PDF readers look for the end marker in the last kilobyte; writers may add a line or a little junk after it
+    private static final int END_WINDOW = 1024;
 
     private final long maxBytes;
+    private final long unfinishedWaitMillis;
 
     public PdfInspector(PipelineSettings settings) {
         this.maxBytes = settings.intake().maxFileSize().toBytes();
+        this.unfinishedWaitMillis = settings.intake().unfinishedWaitMillis();
     }
 
     public PdfCheck inspect(Path file) {
@@ -50,15 +59,18 @@ public class PdfInspector {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             if (attributes.isSymbolicLink()) {
-                return refuse(null, 0, "symbolic-link",
-                        "The file is a symbolic link. The pipeline never follows links: nothing it points to was read.",
-                        "Copy the PDF itself into the folder, not a link or shortcut to it.");
+                return new PdfCheck(null, 0, 0, symbolicLink());
             }
             if (!attributes.isRegularFile()) {
                 return refuse(null, 0, "not-a-file", "It is not a regular file (a pipe, socket or device).",
                         "Drop the PDF file itself.");
             }
             size = attributes.size();
+            // a writer that pauses longer than the settle time leaves a file that looks finished but is not
+            boolean young = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < unfinishedWaitMillis;
+            if (size == 0 && young) {
+                return PdfCheck.later(0, "empty so far");
+            }
             if (size == 0) {
                 return refuse(null, 0, "empty", "The file has no content (0 bytes).",
                         "Check that the upload or copy finished, then drop the complete file again.");
@@ -69,9 +81,12 @@ public class PdfInspector {
                         "Split or compress the PDF below the limit, or ask an operator to raise HSE_MAX_FILE_SIZE.");
             }
             head = readHead(file);
+            if (indexOf(head, PDF_MAGIC) == 0 && young && !endsWithEof(file, size)) {
+                return PdfCheck.later(size, "no %%EOF yet: still being written");
+            }
             documentId = sha256(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException("The file disappeared while it was being read: " + file, e);
+            return PdfCheck.disappeared();
         } catch (IOException e) {
             return refuse(null, 0, "unreadable", "The file could not be read: " + describe(e),
                     "Check the file's permissions on the share and drop it again.");
@@ -99,9 +114,42 @@ public class PdfInspector {
             return refuse(documentId, size, "password-protected", "The PDF needs a password to open.",
                     "Remove the password (save an unprotected copy) and drop that copy.");
         } catch (IOException | RuntimeException e) {
-            return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e),
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return PdfCheck.disappeared();
+            }
+            return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e).replaceAll("\\.+$", "")
+                            + (endsWithEofQuietly(file, size) ? "" : ". It does not end with %%EOF: the copy was"
+                            + " probably cut short."),
                     "Open it in a PDF viewer; if it fails there too, get a new copy from the sender.");
         }
+    }
+
+    /** Whether the PDF end marker is in the file's last kilobyte. */
+    private static boolean endsWithEof(Path file, long size) throws IOException {
+        int window = (int) Math.min(END_WINDOW, size);
+        ByteBuffer tail = ByteBuffer.allocate(window);
+        try (SeekableByteChannel channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
+            channel.position(size - window);
+            while (tail.hasRemaining() && channel.read(tail) >= 0) {
+                // read the whole window
+            }
+        }
+        return indexOf(tail.array(), PDF_END) >= 0;
+    }
+
+    private static boolean endsWithEofQuietly(Path file, long size) {
+        try {
+            return endsWithEof(file, size);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The refusal of a symbolic link, to a file or to a folder. */
+    public static Rejection symbolicLink() {
+        return new Rejection("symbolic-link",
+                "It is a symbolic link. The pipeline never follows links: nothing it points to was read.",
+                "Copy the PDF (or the folder) itself into the watched folder, not a link or shortcut to it.");
     }
 
     private static PdfCheck refuse(String documentId, long size, String reason, String detail, String action) {

@@ -16,7 +16,13 @@ public record PipelineSettings(Path shareDir, Intake intake, Topics topics, Kafk
         folders = folders == null ? List.of() : List.copyOf(folders);
     }
 
-    public record Intake(DataSize maxFileSize, long settleMillis, long pollMillis, Duration recoveryInterval) {
+    /**
+     * @param unfinishedWaitMillis an empty file, or a PDF without its end marker, changed less than this long
+     *                             ago is still being written: it is left in place until then
+     * @param ignoredNames         names (regular expression, whole name) of files and subfolders intake never takes
+     */
+    public record Intake(DataSize maxFileSize, long settleMillis, long pollMillis, Duration recoveryInterval,
+                         long unfinishedWaitMillis, String ignoredNames) {
     }
 
     /**

@@ -46,6 +46,8 @@ public final class TestShare {
         registry.add("hse.topics.dead-letter-prefix", () -> "hse" + topicSuffix + ".dlt.");
         registry.add("hse.intake.settle-millis", () -> "1000");
         registry.add("hse.intake.poll-millis", () -> "200");
+        // an empty file or a PDF without %%EOF is judged after this long unchanged (a writer may still be at it)
+        registry.add("hse.intake.unfinished-wait-millis", () -> "5000");
         registry.add("server.port", () -> "0");
         registry.add("management.server.port", () -> "0");
     }
