@@ -216,6 +216,8 @@ public final class Chaos {
             app.put("HSE_EXTRACT_POLL_FIRST_MILLIS", "500");
             app.put("HSE_EXTRACT_POLL_MAX_MILLIS", "2000");
             app.put("HSE_RETRY_MAX_DELAY_MILLIS", "10000");
+            // empty and damaged files are judged after 5 s unchanged instead of waiting for a slow writer
+            app.put("HSE_INTAKE_UNFINISHED_WAIT_MILLIS", "5000");
             // a killed process's partitions move after the session timeout: 10 s instead of Kafka's 45 s
             app.put("CAMEL_COMPONENT_KAFKA_SESSIONTIMEOUTMS", "10000");
             app.put("CAMEL_COMPONENT_KAFKA_HEARTBEATINTERVALMS", "1000");
@@ -344,6 +346,8 @@ public final class Chaos {
                     if (!signature.equals(last[0])) {
                         last[0] = signature;
                         changed[0] = Instant.now();
+                        System.out.printf("%4d s  inbox/, processing/, done/, error/, duplicate/, services: %s%n",
+                                Duration.between(begin, Instant.now()).toSeconds(), signature);
                     }
                     return count("inbox") == 0 && count("processing") == 0
                             && Duration.between(changed[0], Instant.now()).compareTo(settings.quiet()) >= 0;

@@ -20,7 +20,7 @@ class ChaosTest {
         String seed = System.getenv("CHAOS_SEED");
         Chaos.Settings settings = new Chaos.Settings(40, 3,
                 seed == null || seed.isBlank() ? new Random().nextInt(1_000_000) : Long.parseLong(seed.trim()),
-                true, Duration.ofSeconds(12), Duration.ofMinutes(5), false);
+                true, Duration.ofSeconds(12), Duration.ofMinutes(5), "1".equals(System.getenv("CHAOS_KEEP")));
 
         Chaos.Report report = Chaos.run(settings);
 
