@@ -40,6 +40,12 @@ class SelectionGuardTest {
     }
 
     @Test
+    void retriedValidateWhoseRecordsWereValidatedAlreadyIsNoSignOfAnIgnoredFilter() throws Exception {
+        validation.requireSelected(SELECTION, json("{\"ids\": []}"), "validate");
+        validation.requireSelected(SELECTION, json("{\"ids\": [8]}"), "validate");
+    }
+
+    @Test
     void answerNamingNoRecordsIsAcceptedOnlyWhenTheLiveSwaggerDeclaresTheSelection() throws Exception {
         JsonNode silent = json("{\"can_validate\": true}");
         assertThatThrownBy(() -> validation.requireSelected(SELECTION, silent, "validate-constraint"))
