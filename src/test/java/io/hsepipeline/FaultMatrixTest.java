@@ -290,15 +290,7 @@ class FaultMatrixTest {
     }
 
     private static List<String> states(Doc doc) {
-        List<String> states = new ArrayList<>();
-        for (ConsumerRecord<String, String> status : records(SHARE.statusTopic(), doc.id)) {
-            try {
-                states.add(JSON.readTree(status.value()).get("state").asText());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return states;
+        return SHARE.states(doc.id);
     }
 
     private static List<JsonNode> calls(String service, Predicate<JsonNode> matching) {

@@ -96,10 +96,6 @@ class PipelineEndToEndTest {
     }
 
     private static List<String> states(String documentId) throws IOException {
-        List<String> states = new ArrayList<>();
-        for (ConsumerRecord<String, String> status : records(SHARE.statusTopic(), documentId)) {
-            states.add(JSON.readTree(status.value()).get("state").asText());
-        }
-        return states;
+        return SHARE.states(documentId);
     }
 }

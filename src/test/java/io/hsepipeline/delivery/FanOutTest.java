@@ -321,11 +321,7 @@ class FanOutTest {
     }
 
     private static List<String> states(String documentId) throws Exception {
-        List<String> states = new ArrayList<>();
-        for (ConsumerRecord<String, String> status : records(BENCH.share().statusTopic(), documentId)) {
-            states.add(JSON.readTree(status.value()).path("state").asText());
-        }
-        return states;
+        return BENCH.share().states(documentId);
     }
 
     private static JsonNode sidecar(Path file) throws Exception {

@@ -260,11 +260,7 @@ class HseGeniusSharedServiceTest {
     }
 
     private static List<String> states(ReceivedDocument doc) throws IOException {
-        List<String> states = new ArrayList<>();
-        for (ConsumerRecord<String, String> status : records(SHARE.statusTopic(), doc.documentId())) {
-            states.add(JSON.readTree(status.value()).get("state").asText());
-        }
-        return states;
+        return SHARE.states(doc.documentId());
     }
 
     private static ReceivedDocument stage(String... lines) {

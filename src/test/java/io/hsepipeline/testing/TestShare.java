@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A share folder and topic names of one test class's own, wired into the application under test, and
@@ -67,6 +70,18 @@ public final class TestShare {
 
     public String statusTopic() {
         return topic("hse.documents.status");
+    }
+
+    /** The states on this share's status topic for a document, in the order they were sent. */
+    public List<String> states(String documentId) {
+        ObjectMapper json = new ObjectMapper();
+        return TestKafka.records(statusTopic(), documentId).stream().map(status -> {
+            try {
+                return json.readTree(status.value()).path("state").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
     }
 
     public Path root() {
