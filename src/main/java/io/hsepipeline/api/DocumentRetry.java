@@ -16,7 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.ResourceEndpoint;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,9 +66,10 @@ public class DocumentRetry {
     private final KafkaClients kafka;
     private final PipelineSettings.Topics topics;
     private final ProducerTemplate camel;
+    private final CamelContext context;
 
     public DocumentRetry(StatusStore store, DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes,
-                         KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel) {
+                         KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel, CamelContext context) {
         this.store = store;
         this.journal = journal;
         this.share = share;
@@ -74,6 +77,7 @@ public class DocumentRetry {
         this.kafka = kafka;
         this.topics = settings.topics();
         this.camel = camel;
+        this.context = context;
     }
 
     /** Retries the document; returns the state it is back in. */
@@ -98,6 +102,7 @@ public class DocumentRetry {
             prepare(documentId, stage);
             return null;
         });
+        forgetCachedMappings();
         send(inputs, stage);
         journal.write(documentId, RETRY_ENTRY, Map.of("stage", stage, "requestedAt", Instant.now().toString(),
                 "sent", true, "records", inputs.size()));
@@ -162,6 +167,15 @@ public class DocumentRetry {
         result.put("endedAs", null);
         result.put("file", null);
         journal.write(documentId, DocumentOutcomes.RESULT, result);
+    }
+
+    /**
+     * A retry follows a fix, often of a mapping in routes/mappings: the jsonata endpoints keep a file's content once
+     * read, so they read it again from now on.
+     */
+    private void forgetCachedMappings() {
+        context.getEndpoints().stream().filter(ResourceEndpoint.class::isInstance)
+                .forEach(endpoint -> ((ResourceEndpoint) endpoint).clearContentCache());
     }
 
     private String nextFailedEntry(String documentId) {
