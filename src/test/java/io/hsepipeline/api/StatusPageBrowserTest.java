@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -116,7 +117,12 @@ class StatusPageBrowserTest {
             MAPPINGS.repair(Mappings.HSEGENIUS_UPLOAD);
         }
 
-        row(bad).click();
+        // the list is redrawn every 2 s: a row found just before a redraw is gone when clicked, so click again
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                .until(() -> {
+                    row(bad).click();
+                    return true;
+                });
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("retry")).isDisplayed());
         assertThat(browser.findElement(By.id("detail-id")).getText()).isEqualTo(badId);
         assertThat(browser.findElement(By.id("detail-reason")).getText()).contains("mapping under repair");
@@ -138,8 +144,12 @@ class StatusPageBrowserTest {
 
     /** The state shown in the document's row, or null while the page does not list it. */
     private String stateOnPage(String fileName) {
-        List<WebElement> rows = browser.findElements(By.xpath(rowXpath(fileName)));
-        return rows.isEmpty() ? null : rows.get(0).findElement(By.className("state")).getText();
+        try {
+            List<WebElement> rows = browser.findElements(By.xpath(rowXpath(fileName)));
+            return rows.isEmpty() ? null : rows.get(0).findElement(By.className("state")).getText();
+        } catch (StaleElementReferenceException redrawn) {
+            return null;
+        }
     }
 
     private WebElement row(String fileName) {
