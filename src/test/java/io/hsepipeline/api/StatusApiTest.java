@@ -29,6 +29,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.kafka.KafkaClients;
+import io.hsepipeline.share.PipelineSettings;
+import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.testing.SandboxHttp;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
@@ -51,6 +55,18 @@ class StatusApiTest {
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
+
+    @Autowired
+    KafkaClients kafka;
+
+    @Autowired
+    PipelineSettings settings;
+
+    @Autowired
+    DocumentJournal journal;
+
+    @Autowired
+    ShareFolders share;
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
@@ -97,6 +113,15 @@ class StatusApiTest {
         JsonNode done = ApiClient.json(api.get("/api/documents?state=DONE&folder=inbox&since=2000-01-01T00:00:00Z"));
         assertThat(done.path("items")).extracting(item -> item.path("documentId").asText()).contains(id);
         assertThat(done.at("/counts/DONE").asInt()).isPositive();
+
+        // after compaction the topic may hold the latest state only: the journal on the share still proves these
+        StatusStore forgotten = new StatusStore(kafka, settings, JSON);
+        DocumentViews.Detail fromJournal = new DocumentViews(forgotten, journal, share).detail(id).orElseThrow();
+        assertThat(fromJournal.timeline()).extracting(DocumentViews.TimelineEntry::state)
+                .containsExactly("RECEIVED", "PUBLISHED", "DONE");
+        assertThat(fromJournal.timeline()).extracting(DocumentViews.TimelineEntry::source).containsOnly("journal");
+        assertThat(fromJournal.state()).isEqualTo("DONE");
+        assertThat(fromJournal.ids()).containsKeys("hypatos", "hsegenius", "fourhse", "qehs");
 
         HttpResponse<String> notFailed = api.post("/api/documents/" + id + "/retry", Map.of());
         assertThat(notFailed.statusCode()).isEqualTo(409);
