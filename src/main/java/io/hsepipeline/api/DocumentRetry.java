@@ -60,6 +60,7 @@ public class DocumentRetry {
     private static final Logger LOG = LoggerFactory.getLogger(DocumentRetry.class);
 
     private final StatusStore store;
+    private final DocumentViews views;
     private final DocumentJournal journal;
     private final ShareFolders share;
     private final DocumentOutcomes outcomes;
@@ -68,9 +69,10 @@ public class DocumentRetry {
     private final ProducerTemplate camel;
     private final CamelContext context;
 
-    public DocumentRetry(StatusStore store, DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes,
+    public DocumentRetry(StatusStore store, DocumentViews views, DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes,
                          KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel, CamelContext context) {
         this.store = store;
+        this.views = views;
         this.journal = journal;
         this.share = share;
         this.outcomes = outcomes;
@@ -83,11 +85,9 @@ public class DocumentRetry {
     /** Retries the document; returns the state it is back in. */
     public StatusRecord retry(String documentId) {
         StatusRecord latest = store.latest(documentId).orElseThrow(() -> new ApiProblem.NotFound(documentId));
-        if (latest.state() != DocumentState.FAILED) {
-            throw new ApiProblem.Conflict("Document " + documentId + " is " + latest.state() + ", not FAILED: only a"
-                    + " failed document can be retried.");
-        }
-        String stage = latest.stage();
+        String stage = latest.state() == DocumentState.FAILED ? latest.stage() : views.deliveryFailure(documentId)
+                .orElseThrow(() -> new ApiProblem.Conflict("Document " + documentId + " is " + latest.state()
+                        + ", not FAILED: only a failed document can be retried."));
         if (!FILE_STAGES.contains(stage) && !RECORD_STAGES.contains(stage)) {
             throw new ApiProblem.Conflict("Document " + documentId + " failed at stage " + stage + ", which the API"
                     + " cannot re-drive; drop the PDF again under a new name, or see the README (Operations).");

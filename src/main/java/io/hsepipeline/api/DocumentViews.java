@@ -74,7 +74,23 @@ public class DocumentViews {
                 now != null ? now.reason() : null, now != null ? now.detail() : null,
                 location(result), ids, fields.get("eerCodes"), fields.get("hpCodes"),
                 sidecar(documentId).isPresent() ? "/api/documents/" + documentId + "/sidecar" : null,
-                DocumentState.FAILED.name().equals(state), timeline));
+                DocumentState.FAILED.name().equals(state) || deliveryFailure(documentId).isPresent(), timeline));
+    }
+
+    /**
+     * The delivery stage (fourhse, qehs) whose failure the document's result holds, while it is not DONE: the other
+     * delivery stage may have written its DELIVERED after that stage's FAILED, so the latest state can hide it.
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<String> deliveryFailure(String documentId) {
+        if (!isDocumentId(documentId) || store.latest(documentId).map(s -> s.state() == DocumentState.DONE).orElse(false)) {
+            return Optional.empty();
+        }
+        Map<String, Object> result = journalEntry(documentId, DocumentOutcomes.RESULT);
+        Map<String, Object> fields = result == null ? null : map(result.get("fields"));
+        Map<String, Object> failures = fields == null ? null : map(fields.get("failures"));
+        return failures == null ? Optional.empty()
+                : failures.keySet().stream().filter(List.of("fourhse", "qehs")::contains).findFirst();
     }
 
     /** Each document's latest state, the most recent first, filtered; null filters match everything. */

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 final class Mappings {
 
     static final String HSEGENIUS_UPLOAD = "hsegenius-upload.jsonata";
+    static final String QEHS_RECORD = "qehs-record.jsonata";
 
     private final Path dir;
 

@@ -169,6 +169,39 @@ class StatusApiTest {
     }
 
     @Test
+    void failedDeliveryIsRetriedAfterTheFixAndTheDocumentEndsDone() {
+        ApiClient api = new ApiClient(port);
+        byte[] pdf = acetone();
+        String id = TestPdfs.sha256(pdf);
+        String name = TestShare.uniqueName("acetone-qehs-failing");
+        MAPPINGS.breakMapping(Mappings.QEHS_RECORD);
+        try {
+            SHARE.drop("inbox", name, pdf);
+            // the PDF stays in done/: a delivery failing after publication is the record's, not the file's
+            await().atMost(WAIT).until(() -> api.document(id).path("retryable").asBoolean()
+                    && Files.exists(SHARE.folder("done").resolve(name)));
+        } finally {
+            MAPPINGS.repair(Mappings.QEHS_RECORD);
+        }
+        JsonNode failed = api.document(id);
+        assertThat(failed.path("timeline")).anySatisfy(entry -> {
+            assertThat(entry.path("state").asText()).isEqualTo("FAILED");
+            assertThat(entry.path("stage").asText()).isEqualTo("qehs");
+        });
+
+        HttpResponse<String> retried = api.post("/api/documents/" + id + "/retry", Map.of());
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+        assertThat(ApiClient.json(retried).path("state").asText()).isEqualTo("PUBLISHED");
+
+        await().atMost(WAIT).until(() -> "DONE".equals(api.document(id).path("state").asText()));
+        JsonNode done = api.document(id);
+        assertThat(done.path("retryable").asBoolean()).isFalse();
+        assertThat(done.at("/ids/qehs")).hasSize(1);
+        assertThat(done.at("/ids/fourhse")).hasSize(1);
+        assertThat(SHARE.folder("done").resolve(name)).hasBinaryContent(pdf);
+    }
+
+    @Test
     void unknownDocumentIsA404ProblemSayingWhatAnIdIs() {
         ApiClient api = new ApiClient(port);
         for (HttpResponse<String> response : List.of(api.get("/api/documents/" + UNKNOWN),
