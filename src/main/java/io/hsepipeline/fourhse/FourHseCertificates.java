@@ -152,8 +152,7 @@ public class FourHseCertificates {
         return MultipartEntityBuilder.create()
                 .addTextBody("path", path)
                 .addTextBody("replace", "1")
-                .addBinaryBody("file", deliveries.pdfBytes(record), ContentType.create("application/pdf"),
-                        path.substring(path.lastIndexOf('/') + 1))
+                .addPart("file", deliveries.pdfBody(record, path.substring(path.lastIndexOf('/') + 1)))
                 .build();
     }
 
