@@ -56,7 +56,7 @@ public final class Bench {
     private static final Pattern ID = Pattern.compile("/[0-9a-fA-F-]{8,}|/\\d+(?=/|$)");
     private static final List<String> ALL = List.of("throughput", "baseline", "scale", "intake", "memory", "startup");
     private static final List<String> CONCURRENCY_SETTINGS = List.of("HSE_EXTRACT_CONSUMERS", "HSEGENIUS_CONCURRENCY",
-            "FOURHSE_CONCURRENCY", "QEHS_CONCURRENCY", "HSEGENIUS_VALIDATE_CONCURRENCY", "HSE_DELIVERY_THREADS");
+            "FOURHSE_CONCURRENCY", "QEHS_CONCURRENCY", "HSEGENIUS_VALIDATE_CONCURRENCY");
 
     private final Path out;
     private final List<String> table = new ArrayList<>();
@@ -107,6 +107,11 @@ public final class Bench {
     private Map<String, Object> throughput(String name, int docs, boolean naive) throws IOException {
         Map<String, String> sandbox = limitsAsIssued();
         Map<String, String> app = new HashMap<>(Map.of("HSEGENIUS_VALIDATE_CRON", env("BENCH_VALIDATE_CRON", "0/5 * * * * ?")));
+        // the budgets the pipeline keeps, set from the services' limits as an operator sets them from the contracts
+        for (String service : List.of("HYPATOS", "QEHS")) {
+            app.put(service + "_RATE_LIMIT", sandbox.get("SANDBOX_" + service + "_RATE_LIMIT"));
+            app.put(service + "_RATE_WINDOW_SECONDS", sandbox.get("SANDBOX_" + service + "_RATE_WINDOW_SECONDS"));
+        }
         if (naive) {
             CONCURRENCY_SETTINGS.forEach(setting -> app.put(setting, "1"));
         }
