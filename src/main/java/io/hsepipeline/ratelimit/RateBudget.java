@@ -1,5 +1,6 @@
 package io.hsepipeline.ratelimit;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -13,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
+
+import io.hsepipeline.failure.RetryAfter;
 
 /**
  * The request budget the pipeline keeps itself, per service: at most {@code <service>.rate-limit} requests per
@@ -88,27 +91,15 @@ public class RateBudget {
         return value == null ? null : value.toString();
     }
 
-    /** Seconds to wait, a Unix time in seconds or in milliseconds, whichever the number can be. */
+    /** The reset a service named (seconds to wait, a Unix time in seconds or milliseconds, an HTTP date), capped. */
     static Instant resetInstant(String reset) {
         if (reset == null || reset.isBlank()) {
             return null;
         }
-        try {
-            double value = Double.parseDouble(reset.trim().split("[,;]")[0].trim());
-            Instant now = Instant.now();
-            Instant at;
-            if (value > 1e12) {
-                at = Instant.ofEpochMilli((long) value);
-            } else if (value > 1e9) {
-                at = Instant.ofEpochMilli((long) (value * 1000));
-            } else {
-                at = now.plusMillis((long) (value * 1000));
-            }
-            Instant latest = now.plus(LONGEST_HOLD);
-            return at.isAfter(latest) ? latest : at;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        Instant now = Instant.now();
+        return RetryAfter.parse(reset.split("[,;]")[0].trim(), Clock.systemUTC())
+                .map(wait -> now.plus(wait.compareTo(LONGEST_HOLD) > 0 ? LONGEST_HOLD : wait))
+                .orElse(null);
     }
 
     /** Even spacing: the next request may go at next; a hold from the service pushes next later. */
