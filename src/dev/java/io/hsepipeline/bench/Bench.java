@@ -106,7 +106,7 @@ public final class Bench {
      */
     private Map<String, Object> throughput(String name, int docs, boolean naive) throws IOException {
         Map<String, String> sandbox = limitsAsIssued();
-        Map<String, String> app = new HashMap<>(Map.of("HSEGENIUS_VALIDATE_CRON", env("BENCH_VALIDATE_CRON", "0/5 * * * * ?")));
+        Map<String, String> app = new HashMap<>(Map.of("HSEGENIUS_VALIDATE_CRON", env("BENCH_VALIDATE_CRON", "0/2 * * * * ?")));
         // the budgets the pipeline keeps, set from the services' limits as an operator sets them from the contracts
         for (String service : List.of("HYPATOS", "QEHS")) {
             app.put(service + "_RATE_LIMIT", sandbox.get("SANDBOX_" + service + "_RATE_LIMIT"));

@@ -78,9 +78,12 @@ public class HseGeniusValidation {
         return pending;
     }
 
-    /** Not failed meanwhile: the second phase of a batch run leaves documents the first one failed. */
-    public boolean isPending(String documentId) {
-        return !failed(documentId);
+    /**
+     * For the second phase of a batch run (proceed, History): documents with published records that have not
+     * failed meanwhile; those still parsing or failed in the first phase are left to the next run.
+     */
+    public boolean readyToHandOn(String documentId) {
+        return !failed(documentId) && !progress(documentId).published().isEmpty();
     }
 
     private boolean failed(String documentId) {
