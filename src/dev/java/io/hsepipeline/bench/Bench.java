@@ -56,7 +56,7 @@ public final class Bench {
     private static final Pattern ID = Pattern.compile("/[0-9a-fA-F-]{8,}|/\\d+(?=/|$)");
     private static final List<String> ALL = List.of("throughput", "baseline", "scale", "intake", "memory", "startup");
     private static final List<String> CONCURRENCY_SETTINGS = List.of("HSE_EXTRACT_CONSUMERS", "HSEGENIUS_CONCURRENCY",
-            "FOURHSE_CONCURRENCY", "QEHS_CONCURRENCY", "HSEGENIUS_VALIDATE_CONCURRENCY");
+            "FOURHSE_CONCURRENCY", "QEHS_CONCURRENCY", "HSEGENIUS_VALIDATE_CONCURRENCY", "HSE_EXTRACT_POLL_CONCURRENCY");
 
     private final Path out;
     private final List<String> table = new ArrayList<>();
@@ -186,6 +186,7 @@ public final class Bench {
             kafka.awaitReady(START);
             Map<String, String> app = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "HSE_SHARE_DIR", share.root().toString(), "HSE_PREFLIGHT_AT_START", "false"));
+            app.putAll(routesSnapshot(share.root().resolveSibling("routes")));
             PipelineProcess pipeline = processes.startPipeline("pipeline", app);
             double ready = pipeline.awaitReady(START).toMillis() / 1000.0;
             List<byte[]> pdfs = new ArrayList<>();
@@ -485,7 +486,26 @@ public final class Bench {
         Map<String, String> app = new HashMap<>(sandbox.applicationSettings());
         app.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         app.put("HSE_SHARE_DIR", share.root().toString());
+        app.putAll(routesSnapshot(share.root().resolveSibling("routes")));
         return app;
+    }
+
+    /** A copy of routes/ taken now, so an edit made while the bench runs never reaches a run half-way. */
+    private static Map<String, String> routesSnapshot(Path copy) {
+        Path routes = Path.of("routes").toAbsolutePath();
+        try (Stream<Path> files = Files.walk(routes)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(routes.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("HSE_ROUTES", "file:" + copy + "/*.camel.yaml", "HSE_MAPPINGS_DIR", copy.resolve("mappings").toString());
     }
 
     /** Calls per document by method and path (ids replaced), from the sandbox's call log. */
