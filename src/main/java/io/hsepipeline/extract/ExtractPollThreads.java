@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The threads of the Hypatos poller: documents checked at the same time (HSE_EXTRACT_POLL_CONCURRENCY). */
 @Configuration
-public class ExtractPollPool {
+public class ExtractPollThreads {
 
     @Bean(name = "extractPollPool", destroyMethod = "shutdownNow")
     public ExecutorService extractPollPool(@Value("${hse.extract.poll-concurrency}") int threads) {

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** The threads of the HSE Genius batch: documents validated at the same time (HSEGENIUS_VALIDATE_CONCURRENCY). */
 @Configuration
-public class HseGeniusBatchPool {
+public class HseGeniusBatchThreads {
 
     @Bean(name = "hsegeniusBatchPool", destroyMethod = "shutdownNow")
     public ExecutorService hsegeniusBatchPool(@Value("${hse.hsegenius.validate-concurrency}") int threads) {
