@@ -434,6 +434,24 @@ public final class Bench {
                     }
                 }
                 latencies.sort(Double::compare);
+                // where documents wait: median time from each state to the next, by the status records' times
+                Map<String, Double> stages = new LinkedHashMap<>();
+                String previous = "dropped";
+                for (String state : List.of("RECEIVED", "EXTRACTING", "EXTRACTED", "UPLOADED", "PARSED", "VALIDATED",
+                        "PUBLISHED", "DONE")) {
+                    List<Double> waits = new ArrayList<>();
+                    for (String id : ids) {
+                        Long from = previous.equals("dropped") ? droppedAt.get(id) : status.firstSeen(id, previous);
+                        Long to = status.firstSeen(id, state);
+                        if (from != null && to != null) {
+                            waits.add((to - from) / 1000.0);
+                        }
+                    }
+                    waits.sort(Double::compare);
+                    stages.put(previous + "->" + state, percentile(waits, 0.5));
+                    previous = state;
+                }
+                result.put("stageP50Seconds", stages);
                 double elapsed = complete ? (lastDone - begin.toEpochMilli()) / 1000.0
                         : Duration.between(begin, Instant.now()).toMillis() / 1000.0;
                 JsonNode stats = statsOf(sandbox);
