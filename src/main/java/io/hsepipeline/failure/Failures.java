@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hsepipeline.ratelimit.RateBudget;
+
 /**
  * The shared judgement on a failed call, used by the {@code hse-stage} route configuration: whether retrying
  * can help (429, 408, 5xx, timeouts, connection errors), how long to wait before the next try (what the
@@ -31,11 +33,17 @@ public class Failures implements Processor {
     private final Duration minimumWait;
     private final Duration maximumWait;
     private final Clock clock;
+    private RateBudget rateBudget;
 
     @Autowired
     public Failures(ObjectMapper json, @Value("${hse.retry.initial-delay-millis}") long minimumWaitMillis,
                     @Value("${hse.retry.maximum-delay-millis}") long maximumWaitMillis) {
         this(json, Duration.ofMillis(minimumWaitMillis), Duration.ofMillis(maximumWaitMillis), Clock.systemUTC());
+    }
+
+    @Autowired(required = false)
+    void setRateBudget(RateBudget rateBudget) {
+        this.rateBudget = rateBudget;
     }
 
     Failures(ObjectMapper json, Duration minimumWait, Duration maximumWait, Clock clock) {
@@ -61,6 +69,11 @@ public class Failures implements Processor {
     public void process(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (e instanceof HttpOperationFailedException http) {
+            if (http.getStatusCode() == 429 && rateBudget != null) {
+                // the other callers of the service wait too, instead of meeting 429s of their own
+                requestedWait(http.getResponseHeaders()).ifPresent(wait ->
+                        rateBudget.holdFor(exchange.getProperty("hseService", String.class), wait));
+            }
             requestedWait(http.getResponseHeaders())
                     .filter(wait -> wait.compareTo(minimumWait) >= 0)
                     .ifPresent(wait -> exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY,

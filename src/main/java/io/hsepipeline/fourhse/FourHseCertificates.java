@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
 
@@ -152,8 +151,7 @@ public class FourHseCertificates {
         return MultipartEntityBuilder.create()
                 .addTextBody("path", path)
                 .addTextBody("replace", "1")
-                .addBinaryBody("file", deliveries.pdfBytes(record), ContentType.create("application/pdf"),
-                        path.substring(path.lastIndexOf('/') + 1))
+                .addPart("file", deliveries.pdfBody(record, path.substring(path.lastIndexOf('/') + 1)))
                 .build();
     }
 
