@@ -108,8 +108,15 @@ public class FourHseCertificates {
         return json.valueToTree(input);
     }
 
+    /** Returns when 4HSE refused a create because one of the fields is taken already; else throws the failure on. */
+    public void requireTaken(Exception failure, String fields) throws Exception {
+        if (!alreadyTaken(failure, fields)) {
+            throw failure;
+        }
+    }
+
     /** 4HSE's answer to a create whose unique key was already taken: Yii2's 422 on one of these fields. */
-    public boolean alreadyTaken(Exception failure, String fields) {
+    private boolean alreadyTaken(Exception failure, String fields) {
         if (!(failure instanceof HttpOperationFailedException http) || http.getStatusCode() != 422) {
             return false;
         }

@@ -1,5 +1,8 @@
 package io.hsepipeline.hypatos;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One call to Hypatos, for {@code direct:hypatos-call}: the path under HYPATOS_BASE_URL, and what to send.
  *
@@ -21,5 +24,17 @@ public record HypatosRequest(String method, String path, String query, String co
 
     public static HypatosRequest upload(String fileName, byte[] pdf) {
         return new HypatosRequest("POST", "/files", null, "application/pdf", fileName, pdf);
+    }
+
+    /** The request's own headers (Content-Type, X-Hy-Filename), for the service call's variable httpHeaders. */
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        if (fileName != null) {
+            headers.put("X-Hy-Filename", fileName);
+        }
+        return headers;
     }
 }
