@@ -29,7 +29,7 @@ import io.hsepipeline.http.TokenProvider;
  * otherwise a Keycloak access token (password grant, renewed with the refresh token while that lives), kept
  * until shortly before it expires and dropped when 4HSE answers 401. Tokens never reach a log.
  */
-@Component("fourhseAuth")
+@Component
 public class FourHseAuth implements TokenProvider {
 
     private final FourHseSettings settings;

@@ -31,7 +31,7 @@ import io.hsepipeline.share.PipelineSettings.FourhseTarget;
  * whose id is the UUIDv5 of the record id, its action link, and the PDF attached, each with an id derived from
  * the record so that a repeated call meets what an earlier attempt made.
  */
-@Component("fourhse")
+@Component
 public class FourHseCertificates {
 
     private static final String SERVICE = Deliveries.FOURHSE;

@@ -31,7 +31,7 @@ import io.hsepipeline.http.TokenProvider;
  * shortly before it expires (read from the JWT's exp), login again when the refresh token is refused.
  * Tokens are held in memory only and never logged.
  */
-@Component("hsegeniusAuth")
+@Component
 public class HseGeniusAuth implements TokenProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(HseGeniusAuth.class);

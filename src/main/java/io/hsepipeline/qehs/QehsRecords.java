@@ -16,7 +16,7 @@ import io.hsepipeline.hsegenius.ValidatedRecord;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 
 /** The steps of routes/60-qehs.camel.yaml for one validated record: the module, the mapped payload, the result. */
-@Component("qehs")
+@Component
 public class QehsRecords {
 
     private static final String SERVICE = Deliveries.QEHS;

@@ -3,6 +3,7 @@ package io.hsepipeline.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.delivery.Deliveries;
 import io.hsepipeline.delivery.NameBasedIds;
+import io.hsepipeline.intake.IntakeService;
+import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
@@ -64,6 +68,9 @@ class StageRoutesTest {
 
     @Autowired
     Deliveries deliveries;
+
+    @Autowired
+    DocumentJournal journal;
 
     private MockEndpoint deadLetters;
     private MockEndpoint onFailure;
@@ -148,8 +155,7 @@ class StageRoutesTest {
     void certificateActionAndLinkAnEarlierTryMadeAreAdoptedNotMadeAgain() throws Exception {
         String documentId = randomDocumentId();
         String recordId = "hsegenius-" + documentId.substring(0, 8);
-        Files.createDirectories(SHARE.folder("processing"));
-        Files.write(SHARE.folder("processing").resolve(documentId + ".pdf"), TestPdfs.withText("Product name: Acetone"));
+        received(documentId);
         List<String> calls = new ArrayList<>();
         fourhse.whenAnyExchangeReceived(exchange -> {
             String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
@@ -181,6 +187,7 @@ class StageRoutesTest {
     void anotherRefusalOfACreateIsADeadLetterWithFourHseAnswer() throws Exception {
         String documentId = randomDocumentId();
         String recordId = "hsegenius-" + documentId.substring(0, 8);
+        received(documentId);
         fourhse.whenAnyExchangeReceived(exchange -> {
             String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
             if (call.equals("POST /v2/project/index")) {
@@ -205,6 +212,14 @@ class StageRoutesTest {
         return "{\"recordId\":\"" + recordId + "\",\"documentId\":\"" + documentId + "\",\"fileName\":\"sds.pdf\","
                 + "\"watchedFolder\":\"inbox\",\"eerCodes\":[\"150110\"],\"hpCodes\":[\"HP4\"],\"product\":\"Acetone\","
                 + "\"customer\":\"1\",\"validatedAt\":\"2026-01-02T03:04:05Z\"}";
+    }
+
+    /** A document intake took: its received journal entry and its PDF in processing/. */
+    private void received(String documentId) throws Exception {
+        journal.write(documentId, IntakeService.RECEIVED, new ReceivedDocument(documentId, "sds.pdf", "inbox", 100,
+                documentId, Instant.now().toString(), List.of("150110"), null));
+        Files.createDirectories(SHARE.folder("processing"));
+        Files.write(SHARE.folder("processing").resolve(documentId + ".pdf"), TestPdfs.withText("Product name: Acetone"));
     }
 
     private static String randomDocumentId() {
