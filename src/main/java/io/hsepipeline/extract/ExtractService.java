@@ -48,7 +48,7 @@ import io.hsepipeline.share.ShareFolders;
  * {@code hse.extract.rescan-millis} (documents other replicas' consumers handed to Hypatos), and each due document
  * is checked against it before its poll.
  */
-@Component("extract")
+@Component
 public class ExtractService {
 
     public static final String STAGE = "extract";

@@ -30,7 +30,7 @@ import io.hsepipeline.share.PipelineSettings.FourhseTarget;
  * whose id is the UUIDv5 of the record id, its action link, and the PDF attached, each with an id derived from
  * the record so that a repeated call meets what an earlier attempt made.
  */
-@Component("fourhse")
+@Component
 public class FourHseCertificates {
 
     private static final String SERVICE = Deliveries.FOURHSE;
@@ -107,8 +107,15 @@ public class FourHseCertificates {
         return json.valueToTree(input);
     }
 
+    /** Returns when 4HSE refused a create because one of the fields is taken already; else throws the failure on. */
+    public void requireTaken(Exception failure, String fields) throws Exception {
+        if (!alreadyTaken(failure, fields)) {
+            throw failure;
+        }
+    }
+
     /** 4HSE's answer to a create whose unique key was already taken: Yii2's 422 on one of these fields. */
-    public boolean alreadyTaken(Exception failure, String fields) {
+    private boolean alreadyTaken(Exception failure, String fields) {
         if (!(failure instanceof HttpOperationFailedException http) || http.getStatusCode() != 422) {
             return false;
         }

@@ -24,19 +24,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.http.TokenProvider;
 
 /**
  * HSE Genius JWT session: login with email and password, access token refreshed with the refresh token
  * shortly before it expires (read from the JWT's exp), login again when the refresh token is refused.
  * Tokens are held in memory only and never logged.
  */
-@Component("hsegeniusAuth")
-public class HseGeniusAuth {
+@Component
+public class HseGeniusAuth implements TokenProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(HseGeniusAuth.class);
     static final String SERVICE = "hsegenius";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
+    private final Duration timeout;
     private final ObjectMapper json;
     private final String baseUrl;
     private final String email;
@@ -51,7 +53,11 @@ public class HseGeniusAuth {
     public HseGeniusAuth(ObjectMapper json, @Value("${hse.hsegenius.base-url}") String baseUrl,
                          @Value("${hse.hsegenius.email}") String email,
                          @Value("${hse.hsegenius.password}") String password,
-                         @Value("${hse.hsegenius.token-margin-seconds}") long marginSeconds) {
+                         @Value("${hse.hsegenius.token-margin-seconds}") long marginSeconds,
+                         @Value("${hse.http.response-timeout-millis}") long timeoutMillis,
+                         @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMillis)).build();
+        this.timeout = Duration.ofMillis(timeoutMillis);
         this.json = json;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.email = email;
@@ -60,12 +66,14 @@ public class HseGeniusAuth {
     }
 
     /** Sets the Authorization header of the next HSE Genius call. */
+    @Override
     public void authorize(Exchange exchange) throws IOException, InterruptedException, HttpOperationFailedException {
         exchange.getMessage().setHeader("Authorization", "Bearer " + accessToken());
     }
 
     /** HSE Genius answered 401: the access token is no good, whatever its exp said. */
-    public synchronized void expired() {
+    @Override
+    public synchronized void refused(Exchange exchange) {
         access = null;
         accessExpiry = Instant.MIN;
     }
@@ -128,7 +136,7 @@ public class HseGeniusAuth {
 
     private HttpResponse<String> post(String path, Map<String, String> body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8))
                 .build();

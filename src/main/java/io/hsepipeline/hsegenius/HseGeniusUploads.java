@@ -27,7 +27,7 @@ import io.hsepipeline.share.ShareFolders;
  * journal keeps of it, and the record that announces it. A document is uploaded as {@code <documentId>.pdf},
  * so that an upload a kill left unjournaled is found again in Upload instead of being made twice.
  */
-@Component("hsegeniusUploads")
+@Component
 public class HseGeniusUploads {
 
     static final String ENTRY = "hsegenius";

@@ -29,7 +29,7 @@ import io.hsepipeline.share.ShareFolders;
  * wait, what to do next for each, the records to publish, and what the journal keeps so that a restart
  * publishes no record twice and proceeds only what was published.
  */
-@Component("hsegeniusValidation")
+@Component
 public class HseGeniusValidation {
 
     /** Journal entry: the records published so far, and whether the document is handed on. */

@@ -1,5 +1,8 @@
 package io.hsepipeline.hypatos;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
@@ -23,5 +26,17 @@ public record HypatosRequest(String method, String path, String query, String co
 
     public static HypatosRequest upload(String fileName, HttpEntity pdf) {
         return new HypatosRequest("POST", "/files", null, "application/pdf", fileName, pdf);
+    }
+
+    /** The request's own headers (Content-Type, X-Hy-Filename), for the service call's variable httpHeaders. */
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        if (fileName != null) {
+            headers.put("X-Hy-Filename", fileName);
+        }
+        return headers;
     }
 }
