@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
  * HSE Genius JWT session: login with email and password, access token refreshed with the refresh token
@@ -43,6 +44,7 @@ public class HseGeniusAuth {
     private final String password;
     private final Duration margin;
     private final Clock clock = Clock.systemUTC();
+    private final ServiceCallMetrics metrics;
 
     private String access;
     private Instant accessExpiry = Instant.MIN;
@@ -51,8 +53,10 @@ public class HseGeniusAuth {
     public HseGeniusAuth(ObjectMapper json, @Value("${hse.hsegenius.base-url}") String baseUrl,
                          @Value("${hse.hsegenius.email}") String email,
                          @Value("${hse.hsegenius.password}") String password,
-                         @Value("${hse.hsegenius.token-margin-seconds}") long marginSeconds) {
+                         @Value("${hse.hsegenius.token-margin-seconds}") long marginSeconds,
+                         ServiceCallMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.email = email;
         this.password = password;
@@ -105,6 +109,7 @@ public class HseGeniusAuth {
             refresh = tokens.get("refresh").asText();
         }
         accessExpiry = expiry(access);
+        metrics.tokenFetched(SERVICE);
     }
 
     /** The JWT's exp claim; a token without one is used until the service refuses it. */
@@ -132,6 +137,6 @@ public class HseGeniusAuth {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8))
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return metrics.timed(SERVICE, () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 }
