@@ -29,6 +29,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Watches each external service through the outcomes of its calls. After {@code hse.health.failure-threshold}
  * calls in a row got no answer, timed out or got a 5xx, the service counts as down: its stage's consumer
@@ -56,12 +59,18 @@ public class ServiceSupervisor implements DisposableBean {
         return thread;
     });
 
-    public ServiceSupervisor(@Lazy CamelContext camel, HealthSettings settings,
+    public ServiceSupervisor(@Lazy CamelContext camel, HealthSettings settings, MeterRegistry registry,
                              @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis) {
         this.camel = camel;
         this.settings = settings;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMillis)).build();
-        settings.stages().forEach((service, stage) -> watches.put(service, new Watch(service, stage)));
+        settings.stages().forEach((service, stage) -> {
+            Watch watch = new Watch(service, stage);
+            watches.put(service, watch);
+            Gauge.builder("hse.stage.paused", watch, w -> w.downSince == null ? 0 : 1)
+                    .description("1 while the stage is paused because its service does not answer")
+                    .tags("stage", stage.stage(), "service", service).register(registry);
+        });
         probes.scheduleWithFixedDelay(this::probeDownServices, settings.probeIntervalMillis(),
                 settings.probeIntervalMillis(), TimeUnit.MILLISECONDS);
     }

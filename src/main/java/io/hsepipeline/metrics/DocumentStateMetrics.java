@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -165,7 +166,9 @@ public class DocumentStateMetrics implements SmartLifecycle {
         String took = before == null ? "" : String.format(" %.1f s", Duration.between(before.at, at).toMillis() / 1000.0);
         String by = SERVICE_OF_STAGE.getOrDefault(status.stage(), status.stage());
         String why = status.reason() == null ? "" : "  " + status.reason() + ": " + status.detail();
-        PROGRESS.info("{}  {}  {}{}{}", status.fileName(), status.state(), by, took, why);
+        try (MDC.MDCCloseable about = MDC.putCloseable("hseDocumentId", status.documentId())) {
+            PROGRESS.info("{}  {}  {}{}{}", status.fileName(), status.state(), by, took, why);
+        }
     }
 
     private void pause(Duration wait) {

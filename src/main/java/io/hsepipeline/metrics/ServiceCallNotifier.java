@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,18 +35,28 @@ public class ServiceCallNotifier extends EventNotifierSupport {
         servicesByUrl.put(fourhse, "fourhse");
         servicesByUrl.put(fourhseToken, "fourhse");
         servicesByUrl.put(qehs, "qehs");
-        setIgnoreExchangeEvents(false);
-        setIgnoreExchangeSentEvents(false);
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSentEvent;
+        // Camel times a send, and then reports it as sent, only when a notifier took its sending event
+        return event instanceof ExchangeSendingEvent || event instanceof ExchangeSentEvent;
     }
 
     @Override
     public void notify(CamelEvent event) {
-        ExchangeSentEvent sent = (ExchangeSentEvent) event;
+        if (!(event instanceof ExchangeSentEvent sent)) {
+            return;
+        }
         String uri = sent.getEndpoint().getEndpointUri();
         if (!uri.startsWith("http")) {
             return;
