@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -18,7 +20,7 @@ import org.springframework.stereotype.Component;
  * base URL, records the call: so the metrics survive any change to the routes that call the services.
  */
 @Component
-public class ServiceCallNotifier extends EventNotifierSupport {
+public class ServiceCallNotifier extends EventNotifierSupport implements CamelContextConfiguration {
 
     private final ServiceCallMetrics metrics;
     private final Map<String, String> servicesByUrl = new LinkedHashMap<>();
@@ -44,6 +46,18 @@ public class ServiceCallNotifier extends EventNotifierSupport {
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
+    }
+
+    /** Camel Spring Boot does not pick up event notifier beans by itself: added before the routes start. */
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+        if (!camelContext.getManagementStrategy().getEventNotifiers().contains(this)) {
+            camelContext.getManagementStrategy().addEventNotifier(this);
+        }
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
     }
 
     @Override
