@@ -77,7 +77,7 @@ public class ServiceSupervisor implements DisposableBean {
 
     /** One call's outcome: answered (any status but 5xx) or not. */
     public void observed(String service, boolean answered) {
-        Watch watch = watches.get(service);
+        Watch watch = service == null ? null : watches.get(service);
         if (watch == null) {
             return;
         }
@@ -92,7 +92,7 @@ public class ServiceSupervisor implements DisposableBean {
     }
 
     public boolean isDown(String service) {
-        Watch watch = watches.get(service);
+        Watch watch = service == null ? null : watches.get(service);
         return watch != null && watch.downSince != null;
     }
 

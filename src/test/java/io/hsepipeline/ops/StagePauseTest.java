@@ -7,15 +7,19 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,6 +37,7 @@ import io.hsepipeline.testing.TestShare;
  * resumes by itself when Hypatos is back; both documents go on, and nothing becomes a dead letter.
  */
 @CamelSpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = HsePipelineApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StagePauseTest {
 
@@ -52,6 +57,7 @@ class StagePauseTest {
         registry.add("hse.retry.maximum-delay-millis", () -> "500");
         registry.add("hse.health.failure-threshold", () -> "3");
         registry.add("hse.health.probe-interval-millis", () -> "300");
+        registry.add("hse.logging.progress", () -> "true");
     }
 
     @Autowired
@@ -66,15 +72,17 @@ class StagePauseTest {
     }
 
     @Test
-    void serviceThatGoesDownPausesItsStageWithoutDeadLettersAndItResumesWhenTheServiceIsBack() throws Exception {
+    void serviceThatGoesDownPausesItsStageWithoutDeadLettersAndItResumesWhenTheServiceIsBack(CapturedOutput output)
+            throws Exception {
         ManagementClient management = new ManagementClient(managementPort);
         byte[] first = TestPdfs.withText("Product name: Held while Hypatos is down", "Copy " + UUID.randomUUID());
         byte[] second = TestPdfs.withText("Product name: Waiting on Kafka", "Copy " + UUID.randomUUID());
         String firstId = TestPdfs.sha256(first);
         String secondId = TestPdfs.sha256(second);
+        String firstName = TestShare.uniqueName("held");
         SANDBOX.faults("{\"hypatos\": {\"errorRate\": 1.0}}");
         try {
-            SHARE.drop("inbox", TestShare.uniqueName("held"), first);
+            SHARE.drop("inbox", firstName, first);
 
             await().atMost(WAIT).until(() -> stageStatus(management).equals("PAUSED"));
             assertThat(ServiceHelper.isSuspended(camel.getRoute("extract").getConsumer())).isTrue();
@@ -101,6 +109,9 @@ class StagePauseTest {
         assertThat(records(SHARE.deadLetterTopic("extract"))).isEmpty();
         assertThat(SHARE.states(firstId)).doesNotContain("FAILED");
         assertThat(SHARE.states(secondId)).doesNotContain("FAILED");
+        // hse.logging.progress: a readable line per state change, with the time since the one before
+        await().atMost(WAIT).until(() -> Pattern.compile(Pattern.quote(firstName) + "  EXTRACTED  hypatos \\d+\\.\\d s")
+                .matcher(output.getAll()).find());
     }
 
     private static String stageStatus(ManagementClient management) throws Exception {
