@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -117,7 +119,7 @@ public class DocumentStateMetrics implements SmartLifecycle {
                         accept(record, startedAt);
                     }
                 }
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
+            } catch (InterruptException e) {
                 return;
             } catch (RuntimeException e) {
                 if (running) {
@@ -155,11 +157,11 @@ public class DocumentStateMetrics implements SmartLifecycle {
         }
     }
 
-    private java.util.Optional<AtomicInteger> inFlightOf(Latest state) {
+    private Optional<AtomicInteger> inFlightOf(Latest state) {
         if (FINAL.contains(state.state) || state.stage == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.ofNullable(inFlight.get(state.stage));
+        return Optional.ofNullable(inFlight.get(state.stage));
     }
 
     private void logProgress(StatusRecord status, Latest before, Instant at) {
