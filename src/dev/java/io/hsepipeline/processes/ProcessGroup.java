@@ -78,7 +78,7 @@ public final class ProcessGroup implements AutoCloseable {
             temporary.add(logDir);
             int port = FreePorts.next();
             KafkaBrokerProcess broker = new KafkaBrokerProcess(
-                    command(KafkaBrokerMain.class, logDir.toString(), String.valueOf(port),
+                    command(KafkaBrokerMain.class, List.of(), logDir.toString(), String.valueOf(port),
                             String.valueOf(FreePorts.next())),
                     environment(Map.of()), projectDirectory, directory.resolve("kafka.log"), port);
             return started(broker);
@@ -92,6 +92,11 @@ public final class ProcessGroup implements AutoCloseable {
      * limits: docs/sandbox.md); its ports are chosen here, whatever the settings say.
      */
     public synchronized SandboxProcess startSandbox(Map<String, String> sandboxSettings) {
+        return startSandbox(sandboxSettings, List.of());
+    }
+
+    /** As startSandbox(settings), with more JVM options after the usual ones (a later -Xmx wins). */
+    public synchronized SandboxProcess startSandbox(Map<String, String> sandboxSettings, List<String> jvmOptions) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         Map<String, String> env = new HashMap<>(sandboxSettings);
         for (String service : SandboxSettings.SERVICES) {
@@ -99,7 +104,7 @@ public final class ProcessGroup implements AutoCloseable {
             ports.put(service, port);
             env.put("SANDBOX_" + service.toUpperCase() + "_PORT", String.valueOf(port));
         }
-        return started(new SandboxProcess(command(SandboxMain.class), environment(env), projectDirectory,
+        return started(new SandboxProcess(command(SandboxMain.class, jvmOptions), environment(env), projectDirectory,
                 directory.resolve("sandbox.log"), ports));
     }
 
@@ -108,6 +113,12 @@ public final class ProcessGroup implements AutoCloseable {
      * sandbox's settings, ...) on free ports of its own, reading the project's routes and mappings.
      */
     public synchronized PipelineProcess startPipeline(String name, Map<String, String> settings) {
+        return startPipeline(name, settings, List.of());
+    }
+
+    /** As startPipeline(name, settings), with more JVM options after the usual ones (e.g. -Xmx256m wins). */
+    public synchronized PipelineProcess startPipeline(String name, Map<String, String> settings,
+                                                     List<String> jvmOptions) {
         int serverPort = FreePorts.next();
         int managementPort = FreePorts.next();
         Map<String, String> env = new HashMap<>();
@@ -116,7 +127,7 @@ public final class ProcessGroup implements AutoCloseable {
         env.putAll(settings);
         env.put("SERVER_PORT", String.valueOf(serverPort));
         env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
-        return started(new PipelineProcess(name, command(HsePipelineApplication.class), environment(env),
+        return started(new PipelineProcess(name, command(HsePipelineApplication.class, jvmOptions), environment(env),
                 projectDirectory, directory.resolve(name + ".log"), serverPort, managementPort));
     }
 
@@ -140,10 +151,11 @@ public final class ProcessGroup implements AutoCloseable {
         return process;
     }
 
-    private List<String> command(Class<?> main, String... args) {
+    private List<String> command(Class<?> main, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add(ParentWatch.class.getName());
         command.add(String.valueOf(ProcessHandle.current().pid()));
         command.add(main.getName());

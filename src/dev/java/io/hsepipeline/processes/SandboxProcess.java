@@ -48,6 +48,16 @@ public final class SandboxProcess extends ChildProcess {
         return LoopbackHttp.getJson(port(service), "/_sandbox/stats").path(service);
     }
 
+    /** GET /_sandbox/stats: every service's requests, responses by status, rateLimited, ... */
+    public JsonNode stats() {
+        return LoopbackHttp.getJson(port(SandboxSettings.HYPATOS), "/_sandbox/stats");
+    }
+
+    /** GET /_sandbox/{service}/calls: the requests it received (the newest 20,000), oldest first. */
+    public JsonNode calls(String service) {
+        return LoopbackHttp.getJson(port(service), "/_sandbox/" + service + "/calls");
+    }
+
     /** POST /_sandbox/faults: changes knobs at run time (see docs/sandbox.md). */
     public JsonNode faults(String json) {
         return LoopbackHttp.postJson(port(SandboxSettings.HYPATOS), "/_sandbox/faults", json);

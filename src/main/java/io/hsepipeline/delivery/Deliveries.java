@@ -2,6 +2,7 @@ package io.hsepipeline.delivery;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.hc.client5.http.entity.mime.ContentBody;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +21,7 @@ import io.hsepipeline.hsegenius.HseGeniusValidation;
 import io.hsepipeline.hsegenius.ValidatedRecord;
 import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.http.PdfStream;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
@@ -143,12 +146,24 @@ public class Deliveries {
                 "Put the PDF back (its journal is in .hse/" + record.documentId() + "), then replay the dead letter."));
     }
 
-    /** Found and read under the document's lock: the batch may be moving it from processing/ to done/ meanwhile. */
-    public byte[] pdfBytes(ValidatedRecord record) throws IOException {
+    /**
+     * The source PDF as a multipart part, streamed when the request is written: found and opened under the
+     * document's lock (the batch may be moving it from processing/ to done/ meanwhile), never whole in memory.
+     */
+    public ContentBody pdfBody(ValidatedRecord record, String fileName) throws IOException {
+        long size = locked(record, () -> Files.size(share.regularFile(pdf(record))));
+        return PdfStream.body(() -> locked(record, () -> share.openPdf(pdf(record))), size, fileName);
+    }
+
+    private interface FileAction<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T locked(ValidatedRecord record, FileAction<T> action) throws IOException {
         try {
             return journal.exclusively(record.documentId(), () -> {
                 try {
-                    return share.readPdf(pdf(record));
+                    return action.run();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.extract.Extraction.Phase;
+import io.hsepipeline.http.PdfStream;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.hypatos.HypatosRequest;
 import io.hsepipeline.hypatos.HypatosSettings;
@@ -46,7 +48,7 @@ import io.hsepipeline.share.ShareFolders;
  * {@code hse.extract.rescan-millis} (documents other replicas' consumers handed to Hypatos), and each due document
  * is checked against it before its poll.
  */
-@Component("extract")
+@Component
 public class ExtractService {
 
     public static final String STAGE = "extract";
@@ -121,7 +123,9 @@ public class ExtractService {
     public HypatosRequest upload(ReceivedDocument received) {
         Path pdf = share.processingPdf(received.documentId());
         try {
-            return HypatosRequest.upload(fileName(received.fileName()), share.readPdf(pdf));
+            // streamed from the share at send time: a PDF of hundreds of MB never sits in the heap
+            long size = Files.size(share.regularFile(pdf));
+            return HypatosRequest.upload(fileName(received.fileName()), PdfStream.entity(() -> share.openPdf(pdf), size));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pdf + " to upload it to Hypatos: " + e.getMessage(), e);
         }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.health.ServiceSupervisor;
 import io.hsepipeline.metrics.ServiceCallMetrics;
+import io.hsepipeline.ratelimit.RateBudget;
 
 /**
  * The shared judgement on a failed call, used by the {@code hse-stage} route configuration: whether retrying
@@ -37,6 +38,7 @@ public class Failures implements Processor {
     private final int maximumRedeliveries;
     private final ServiceSupervisor supervisor;
     private final ServiceCallMetrics metrics;
+    private RateBudget rateBudget;
 
     @Autowired
     public Failures(ObjectMapper json, @Value("${hse.retry.initial-delay-millis}") long minimumWaitMillis,
@@ -45,6 +47,11 @@ public class Failures implements Processor {
                     ServiceSupervisor supervisor, ServiceCallMetrics metrics) {
         this(json, Duration.ofMillis(minimumWaitMillis), Duration.ofMillis(maximumWaitMillis), Clock.systemUTC(),
                 maximumRedeliveries, supervisor, metrics);
+    }
+
+    @Autowired(required = false)
+    void setRateBudget(RateBudget rateBudget) {
+        this.rateBudget = rateBudget;
     }
 
     Failures(ObjectMapper json, Duration minimumWait, Duration maximumWait, Clock clock) {
@@ -92,6 +99,11 @@ public class Failures implements Processor {
     public void process(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (e instanceof HttpOperationFailedException http) {
+            if (http.getStatusCode() == 429 && rateBudget != null) {
+                // the other callers of the service wait too, instead of meeting 429s of their own
+                requestedWait(http.getResponseHeaders()).ifPresent(wait ->
+                        rateBudget.holdFor(exchange.getProperty("hseService", String.class), wait));
+            }
             requestedWait(http.getResponseHeaders())
                     .filter(wait -> wait.compareTo(minimumWait) >= 0)
                     .ifPresent(wait -> exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY,

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hsepipeline.http.TokenProvider;
 import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
@@ -29,8 +30,8 @@ import io.hsepipeline.metrics.ServiceCallMetrics;
  * otherwise a Keycloak access token (password grant, renewed with the refresh token while that lives), kept
  * until shortly before it expires and dropped when 4HSE answers 401. Tokens never reach a log.
  */
-@Component("fourhseAuth")
-public class FourHseAuth {
+@Component
+public class FourHseAuth implements TokenProvider {
 
     private final FourHseSettings settings;
     private final ObjectMapper json;
@@ -53,6 +54,7 @@ public class FourHseAuth {
     }
 
     /** Adds the credentials to the request the exchange is about to send. */
+    @Override
     public void authorize(Exchange exchange) throws IOException, InterruptedException, HttpOperationFailedException {
         if (settings.usesApiKey()) {
             exchange.getMessage().setHeader(Exchange.HTTP_QUERY, "access-token=" + encode(settings.apiKey()));
@@ -62,7 +64,8 @@ public class FourHseAuth {
     }
 
     /** 4HSE refused the token (401): the next call logs in again. */
-    public synchronized void invalidate() {
+    @Override
+    public synchronized void refused(Exchange exchange) {
         token = token == null ? null : token.withoutAccess();
     }
 

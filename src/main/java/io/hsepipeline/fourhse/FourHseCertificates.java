@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +30,7 @@ import io.hsepipeline.share.PipelineSettings.FourhseTarget;
  * whose id is the UUIDv5 of the record id, its action link, and the PDF attached, each with an id derived from
  * the record so that a repeated call meets what an earlier attempt made.
  */
-@Component("fourhse")
+@Component
 public class FourHseCertificates {
 
     private static final String SERVICE = Deliveries.FOURHSE;
@@ -108,8 +107,15 @@ public class FourHseCertificates {
         return json.valueToTree(input);
     }
 
+    /** Returns when 4HSE refused a create because one of the fields is taken already; else throws the failure on. */
+    public void requireTaken(Exception failure, String fields) throws Exception {
+        if (!alreadyTaken(failure, fields)) {
+            throw failure;
+        }
+    }
+
     /** 4HSE's answer to a create whose unique key was already taken: Yii2's 422 on one of these fields. */
-    public boolean alreadyTaken(Exception failure, String fields) {
+    private boolean alreadyTaken(Exception failure, String fields) {
         if (!(failure instanceof HttpOperationFailedException http) || http.getStatusCode() != 422) {
             return false;
         }
@@ -152,8 +158,7 @@ public class FourHseCertificates {
         return MultipartEntityBuilder.create()
                 .addTextBody("path", path)
                 .addTextBody("replace", "1")
-                .addBinaryBody("file", deliveries.pdfBytes(record), ContentType.create("application/pdf"),
-                        path.substring(path.lastIndexOf('/') + 1))
+                .addPart("file", deliveries.pdfBody(record, path.substring(path.lastIndexOf('/') + 1)))
                 .build();
     }
 

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.http.TokenProvider;
 import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
@@ -31,13 +32,14 @@ import io.hsepipeline.metrics.ServiceCallMetrics;
  * shortly before it expires (read from the JWT's exp), login again when the refresh token is refused.
  * Tokens are held in memory only and never logged.
  */
-@Component("hsegeniusAuth")
-public class HseGeniusAuth {
+@Component
+public class HseGeniusAuth implements TokenProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(HseGeniusAuth.class);
     static final String SERVICE = "hsegenius";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
+    private final Duration timeout;
     private final ObjectMapper json;
     private final String baseUrl;
     private final String email;
@@ -54,7 +56,11 @@ public class HseGeniusAuth {
                          @Value("${hse.hsegenius.email}") String email,
                          @Value("${hse.hsegenius.password}") String password,
                          @Value("${hse.hsegenius.token-margin-seconds}") long marginSeconds,
+                         @Value("${hse.http.response-timeout-millis}") long timeoutMillis,
+                         @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis,
                          ServiceCallMetrics metrics) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMillis)).build();
+        this.timeout = Duration.ofMillis(timeoutMillis);
         this.json = json;
         this.metrics = metrics;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -64,12 +70,14 @@ public class HseGeniusAuth {
     }
 
     /** Sets the Authorization header of the next HSE Genius call. */
+    @Override
     public void authorize(Exchange exchange) throws IOException, InterruptedException, HttpOperationFailedException {
         exchange.getMessage().setHeader("Authorization", "Bearer " + accessToken());
     }
 
     /** HSE Genius answered 401: the access token is no good, whatever its exp said. */
-    public synchronized void expired() {
+    @Override
+    public synchronized void refused(Exchange exchange) {
         access = null;
         accessExpiry = Instant.MIN;
     }
@@ -133,7 +141,7 @@ public class HseGeniusAuth {
 
     private HttpResponse<String> post(String path, Map<String, String> body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8))
                 .build();

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * @param validateSelection  body filter of validate-constraint and validate that selects record ids (HSEGENIUS_VALIDATE_SELECTION)
  * @param historyUploadFilter filter in the History body that selects an upload's records (HSEGENIUS_HISTORY_UPLOAD_FILTER)
  */
-@Component("hsegeniusNames")
+@Component
 public record HseGeniusNames(
         @Value("${hse.hsegenius.names.upload-filter}") String uploadFilter,
         @Value("${hse.hsegenius.names.record-upload-field}") String recordUploadField,

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * What HSE Genius's live Swagger (OpenAPI JSON at HSEGENIUS_SWAGGER_PATH) declares: the query parameters of its
  * list endpoints, which are the filter names it honours (django-filter ignores any other name).
  */
-@Component("hsegeniusSwagger")
+@Component
 public class HseGeniusSwagger {
 
     public static final String IMPORTED = "/api/files/imported/";

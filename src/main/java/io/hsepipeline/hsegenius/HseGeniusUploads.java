@@ -27,10 +27,12 @@ import io.hsepipeline.share.ShareFolders;
  * journal keeps of it, and the record that announces it. A document is uploaded as {@code <documentId>.pdf},
  * so that an upload a kill left unjournaled is found again in Upload instead of being made twice.
  */
-@Component("hsegeniusUploads")
+@Component
 public class HseGeniusUploads {
 
     static final String ENTRY = "hsegenius";
+    /** Journaled before the upload is sent: only then can HSE Genius hold an upload the journal does not know. */
+    static final String ATTEMPT = "hsegenius-attempt";
 
     private final DocumentJournal journal;
     private final ShareFolders share;
@@ -44,6 +46,19 @@ public class HseGeniusUploads {
 
     public boolean isUploaded(String documentId) {
         return journal.has(documentId, ENTRY);
+    }
+
+    /**
+     * Whether HSE Genius' Upload list must be looked at before uploading: only after an attempt whose answer
+     * was lost (a retry, or a restart), so a first upload costs no listing, whatever the account holds.
+     */
+    public boolean mayBeUploaded(String documentId) {
+        return journal.has(documentId, ATTEMPT);
+    }
+
+    /** Says that the upload is about to be sent (see mayBeUploaded). */
+    public void attempting(String documentId) {
+        journal.write(documentId, ATTEMPT, Map.of("at", Instant.now().toString()));
     }
 
     /** Takes over an upload of this document that is already in HSE Genius' Upload list, if there is one. */

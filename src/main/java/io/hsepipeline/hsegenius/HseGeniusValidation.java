@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -28,7 +29,7 @@ import io.hsepipeline.share.ShareFolders;
  * wait, what to do next for each, the records to publish, and what the journal keeps so that a restart
  * publishes no record twice and proceeds only what was published.
  */
-@Component("hsegeniusValidation")
+@Component
 public class HseGeniusValidation {
 
     /** Journal entry: the records published so far, and whether the document is handed on. */
@@ -45,6 +46,8 @@ public class HseGeniusValidation {
     private final Duration parseMaxWait;
     private final HseGeniusNames names;
     private final HseGeniusSwagger swagger;
+    /** Upload id to document id of the documents of the current batch run (set by pending()). */
+    private volatile Map<String, String> pendingUploads = Map.of();
 
     public HseGeniusValidation(DocumentJournal journal, HseGeniusUploads uploads, ShareFolders share,
                                DocumentOutcomes outcomes, @Value("${hse.hsegenius.customer-id}") String defaultCustomer,
@@ -65,11 +68,27 @@ public class HseGeniusValidation {
      * PDF is still in processing/ (the share refused the move, or a kill came first).
      */
     public List<String> pending() {
-        return journal.documentsWith(HseGeniusUploads.ENTRY).stream()
+        List<String> pending = journal.documentsWith(HseGeniusUploads.ENTRY).stream()
                 .filter(id -> !progress(id).finished() || Files.exists(share.processingPdf(id)))
-                .filter(id -> !journal.read(id, DocumentOutcomes.RESULT, Map.class)
-                        .map(result -> "FAILED".equals(result.get("endedAs"))).orElse(false))
+                .filter(id -> !failed(id))
                 .toList();
+        Map<String, String> byUpload = new ConcurrentHashMap<>();
+        pending.forEach(id -> byUpload.put(uploads.upload(id).uploadId(), id));
+        pendingUploads = byUpload;
+        return pending;
+    }
+
+    /**
+     * For the second phase of a batch run (proceed, History): documents with published records that have not
+     * failed meanwhile; those still parsing or failed in the first phase are left to the next run.
+     */
+    public boolean readyToHandOn(String documentId) {
+        return !failed(documentId) && !progress(documentId).published().isEmpty();
+    }
+
+    private boolean failed(String documentId) {
+        return journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
+                .map(result -> "FAILED".equals(result.get("endedAs"))).orElse(false);
     }
 
     public boolean needsConfirm(List<String> documentIds) {
@@ -263,10 +282,9 @@ public class HseGeniusValidation {
      * published yet: proceed waits until none is left.
      */
     public List<String> proceedBlockers(String documentId, JsonNode hpFinder) {
-        Map<String, String> pendingUploads = new LinkedHashMap<>();
-        for (String id : pending()) {
-            pendingUploads.put(uploads.upload(id).uploadId(), id);
-        }
+        // the batch run's own list: only its documents can have been validated, and reading every journal
+        // again for each document would cost more the larger the backlog
+        Map<String, String> pendingUploads = this.pendingUploads;
         List<String> blockers = new ArrayList<>();
         for (JsonNode record : hpFinder) {
             String owner = pendingUploads.get(record.path(names.recordUploadField()).asText());

@@ -2,6 +2,7 @@ package io.hsepipeline.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -9,16 +10,20 @@ import org.apache.camel.NoTypeConversionAvailableException;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
- * Request line and answers of the routes' service calls (hsegenius-call, fourhse-call, qehs-call): method, path
- * and query from the route's variables httpMethod, httpPath and httpQuery; the answer parsed as JSON.
+ * Request line and answers of the service-call template (routes/01-service-call.camel.yaml): method, path and
+ * query from the variables httpMethod, httpPath and httpQuery, extra headers from the map in httpHeaders; the
+ * answer parsed as JSON.
  */
 @Component("serviceCalls")
 public class ServiceCalls {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final ObjectMapper json;
 
@@ -26,30 +31,44 @@ public class ServiceCalls {
         this.json = json;
     }
 
-    /** JSON content type unless the body is a multipart form, which brings its own. */
+    /** JSON content type for a body to send, unless it is a multipart form or httpHeaders names another. */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
         message.removeHeaders("CamelHttp(Query|Uri|Response.*)");
-        message.setHeader(Exchange.HTTP_METHOD, exchange.getVariable("httpMethod", String.class));
+        String method = exchange.getVariable("httpMethod", String.class);
+        message.setHeader(Exchange.HTTP_METHOD, method);
         message.setHeader(Exchange.HTTP_PATH, exchange.getVariable("httpPath", String.class));
         String query = exchange.getVariable("httpQuery", String.class);
         if (query != null && !query.isBlank()) {
             message.setHeader(Exchange.HTTP_QUERY, query);
         }
         Object body = message.getBody();
-        if (body != null && !(body instanceof HttpEntity)) {
+        if (body != null && !(body instanceof HttpEntity) && !"GET".equals(method)) {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
+        if (exchange.getVariable("httpHeaders") instanceof Map<?, ?> headers) {
+            headers.forEach((name, value) -> message.setHeader(name.toString(), value));
         }
     }
 
     /** The answer as JSON; an empty answer as a missing node. */
     public JsonNode answer(Exchange exchange) throws IOException, NoTypeConversionAvailableException {
+        byte[] bytes = bytes(exchange);
+        return bytes.length == 0 ? MissingNode.getInstance() : json.readTree(bytes);
+    }
+
+    /** The answer as a map of its JSON; an empty answer as null. */
+    public Map<String, Object> answerMap(Exchange exchange) throws IOException, NoTypeConversionAvailableException {
+        byte[] bytes = bytes(exchange);
+        return bytes.length == 0 ? null : json.readValue(bytes, MAP);
+    }
+
+    private static byte[] bytes(Exchange exchange) throws IOException, NoTypeConversionAvailableException {
         Object body = exchange.getMessage().getBody();
         if (body == null) {
-            return MissingNode.getInstance();
+            return new byte[0];
         }
-        byte[] bytes = body instanceof InputStream in ? in.readAllBytes()
+        return body instanceof InputStream in ? in.readAllBytes()
                 : exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
-        return bytes.length == 0 ? MissingNode.getInstance() : json.readTree(bytes);
     }
 }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,15 +12,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
+import io.hsepipeline.http.TokenProvider;
 import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
  * Hypatos access tokens (client credentials, fetched by {@code direct:hypatos-token}): one token for the whole
- * application, kept until shortly before it expires or until Hypatos refuses it. As a processor it puts the
- * token on the message as its Authorization header. Token values are never logged.
+ * application, kept until shortly before it expires or until Hypatos refuses it. It puts the token on the
+ * message as its Authorization header. Token values are never logged.
  */
 @Component("hypatosTokens")
-public class HypatosTokens implements Processor {
+public class HypatosTokens implements TokenProvider {
 
     static final String AUTHORIZATION = "Authorization";
     // which token an exchange sent, without keeping the token itself anywhere but in the request
@@ -47,13 +47,14 @@ public class HypatosTokens implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public void authorize(Exchange exchange) throws Exception {
         Token token = token();
         exchange.getMessage().setHeader(AUTHORIZATION, "Bearer " + token.value());
         exchange.setVariable(TOKEN_FETCHED_AT, token.fetchedAt());
     }
 
     /** Hypatos refused the token this exchange sent (401): the next call fetches a new one, unless one already did. */
+    @Override
     public synchronized void refused(Exchange exchange) {
         Object sent = exchange.getVariable(TOKEN_FETCHED_AT);
         if (current != null && current.fetchedAt().equals(sent)) {

@@ -19,7 +19,7 @@ import io.hsepipeline.share.PipelineSettings;
  * entered or read: Camel's recursive listing would follow a link to a directory, so the link itself is set
  * aside in {@code error/} as {@code symbolic-link} here, before Camel sees it as a folder or waits on it.
  */
-@Component("intakeFiles")
+@Component
 public class IntakeFileFilter implements GenericFileFilter<File> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeFileFilter.class);

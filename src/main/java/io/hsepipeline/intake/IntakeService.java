@@ -31,7 +31,7 @@ import io.hsepipeline.status.StatusRecord;
  * The steps of the intake routes (routes/10-intake.camel.yaml): judge a file, set it aside with a reason,
  * or take it into {@code processing/} so that it can be published, and remember what was published.
  */
-@Component("intake")
+@Component
 public class IntakeService {
 
     public static final String STAGE = "intake";

@@ -24,7 +24,7 @@ import io.hsepipeline.status.StatusRecord;
  * service refused it and why). Later stages keep adding to the result; the done/ sidecar follows.
  * Each method is safe to call again after a crash: an ended document stays where it ended.
  */
-@Component("documents")
+@Component
 public class DocumentOutcomes {
 
     /** Journal entry: the document's result so far, and where it ended. */

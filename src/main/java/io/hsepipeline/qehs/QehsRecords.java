@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +16,7 @@ import io.hsepipeline.hsegenius.ValidatedRecord;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 
 /** The steps of routes/60-qehs.camel.yaml for one validated record: the module, the mapped payload, the result. */
-@Component("qehs")
+@Component
 public class QehsRecords {
 
     private static final String SERVICE = Deliveries.QEHS;
@@ -37,15 +36,6 @@ public class QehsRecords {
         return deliveries.folder(record).map(WatchedFolder::qehsModule)
                 .filter(key -> !key.isBlank())
                 .orElse(settings.moduleKey());
-    }
-
-    /** The API key as a bearer token, and the record's Idempotency-Key on a create. */
-    public void authorize(Exchange exchange) {
-        exchange.getMessage().setHeader("Authorization", "Bearer " + settings.apiKey());
-        String key = exchange.getVariable("idempotencyKey", String.class);
-        if (key != null && "POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD))) {
-            exchange.getMessage().setHeader("Idempotency-Key", key);
-        }
     }
 
     public JsonNode mappingInput(ValidatedRecord record, String moduleKey) {

@@ -5,9 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -122,6 +124,11 @@ public class ShareFolders {
         try (InputStream in = Files.newInputStream(regularFile(file), LinkOption.NOFOLLOW_LINKS)) {
             return in.readAllBytes();
         }
+    }
+
+    /** A PDF of the share opened for reading, without following a link (see {@link #regularFile}). */
+    public FileChannel openPdf(Path file) throws IOException {
+        return FileChannel.open(regularFile(file), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The ids of the documents whose PDF is in processing/ (named {@code <documentId>.pdf}). */

@@ -190,6 +190,9 @@ class HseGeniusStageTest {
     @Test
     void uploadAKillLeftUnjournaledIsFoundInsteadOfMadeTwice() throws Exception {
         ReceivedDocument doc = stage("Product name: Paint", "08 01 11*");
+        // the pipeline journals its attempt before it sends the upload; the kill came after HSE Genius took it
+        Files.writeString(Files.createDirectories(SHARE.root().resolve(".hse").resolve(doc.documentId()))
+                .resolve("hsegenius-attempt.json"), "{\"at\":\"" + Instant.now() + "\"}");
         uploadDirectlyToSandbox(doc);
 
         publishExtracted(doc, Map.of("productName", "Paint", "eerCodes", List.of("08 01 11*")));

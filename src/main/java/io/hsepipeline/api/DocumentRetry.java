@@ -1,0 +1,254 @@
+package io.hsepipeline.api;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.ResourceEndpoint;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.kafka.KafkaClients;
+import io.hsepipeline.outcome.DocumentOutcomes;
+import io.hsepipeline.share.PipelineSettings;
+import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.status.DocumentState;
+import io.hsepipeline.status.StatusRecord;
+
+/**
+ * Re-drives a FAILED document from the stage that failed, once its cause is fixed, the way {@code make replay}
+ * does for one dead letter: the stage's input record goes back from {@code hse.dlt.<stage>} to the topic it came
+ * from. Before that, a document that ended in {@code error/} is put back where the stage expects it: the PDF to
+ * {@code processing/<id>.pdf}, its error sidecar into the journal as {@code failed-<n>} (the timeline keeps it),
+ * and its result no longer ended. The journal entry {@code retry} says a retry is under way until its record is
+ * sent, so a retry cut short is finished by the next one and two at once act once. A document that fails again
+ * is FAILED again, with its new reason.
+ */
+@Component
+public class DocumentRetry {
+
+    /** Journal entry: the retry under way, {@code sent} once its record is on Kafka. */
+    static final String RETRY_ENTRY = "retry";
+    /** Stages whose failure moves the PDF to error/: retried by putting it back and re-sending their input. */
+    private static final Set<String> FILE_STAGES = Set.of("extract", "hsegenius");
+    /** Stages that fail a record after publication: the PDF stays in done/, the record is sent again. */
+    private static final Set<String> RECORD_STAGES = Set.of("fourhse", "qehs");
+    private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentRetry.class);
+
+    private final StatusStore store;
+    private final DocumentViews views;
+    private final DocumentJournal journal;
+    private final ShareFolders share;
+    private final DocumentOutcomes outcomes;
+    private final KafkaClients kafka;
+    private final PipelineSettings.Topics topics;
+    private final ProducerTemplate camel;
+    private final CamelContext context;
+
+    public DocumentRetry(StatusStore store, DocumentViews views, DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes,
+                         KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel, CamelContext context) {
+        this.store = store;
+        this.views = views;
+        this.journal = journal;
+        this.share = share;
+        this.outcomes = outcomes;
+        this.kafka = kafka;
+        this.topics = settings.topics();
+        this.camel = camel;
+        this.context = context;
+    }
+
+    /** Retries the document; returns the state it is back in. */
+    public StatusRecord retry(String documentId) {
+        StatusRecord latest = store.latest(documentId).orElseThrow(() -> new ApiProblem.NotFound(documentId));
+        String stage = latest.state() == DocumentState.FAILED ? latest.stage() : views.deliveryFailure(documentId)
+                .orElseThrow(() -> new ApiProblem.Conflict("Document " + documentId + " is " + latest.state()
+                        + ", not FAILED: only a failed document can be retried."));
+        if (!FILE_STAGES.contains(stage) && !RECORD_STAGES.contains(stage)) {
+            throw new ApiProblem.Conflict("Document " + documentId + " failed at stage " + stage + ", which the API"
+                    + " cannot re-drive; drop the PDF again under a new name, or see the README (Operations).");
+        }
+        // looked up before anything moves: without its input record the stage cannot run again
+        List<ConsumerRecord<String, String>> inputs = deadLetters(documentId, stage);
+        if (inputs.isEmpty()) {
+            throw new ApiProblem.Conflict("Document " + documentId + " has no dead letter on "
+                    + topics.deadLetter(stage) + " to re-send; it cannot be re-driven from stage " + stage + ".");
+        }
+        journal.exclusively(documentId, () -> {
+            prepare(documentId, stage);
+            return null;
+        });
+        forgetCachedMappings();
+        send(inputs, stage);
+        journal.write(documentId, RETRY_ENTRY, Map.of("stage", stage, "requestedAt", Instant.now().toString(),
+                "sent", true, "records", inputs.size()));
+        DocumentState back = switch (stage) {
+            case "extract" -> DocumentState.RECEIVED;
+            case "hsegenius" -> DocumentState.EXTRACTED;
+            default -> DocumentState.PUBLISHED;
+        };
+        StatusRecord status = outcomes.status(documentId, back.name(), "retry");
+        camel.sendBody("direct:document-status", status);
+        store.apply(status);
+        LOG.info("Document {} ({}) retried from stage {}: {} record(s) sent again", documentId, latest.fileName(),
+                stage, inputs.size());
+        return status;
+    }
+
+    /** Puts the document back where the stage expects it; a retry cut short before sending is simply continued. */
+    @SuppressWarnings("unchecked")
+    private void prepare(String documentId, String stage) {
+        Map<String, Object> pending = journal.read(documentId, RETRY_ENTRY, Map.class).orElse(Map.of());
+        Map<String, Object> result = new LinkedHashMap<>(journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
+                .orElseThrow(() -> new ApiProblem.Conflict("Document " + documentId + " has no result in its journal"
+                        + " on this share; it cannot be retried here.")));
+        Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) result.getOrDefault("fields", Map.of()));
+        if (RECORD_STAGES.contains(stage)) {
+            Map<String, Object> failures = new LinkedHashMap<>((Map<String, Object>) fields.getOrDefault("failures", Map.of()));
+            Object failure = failures.remove(stage);
+            if (failure != null) {
+                journal.write(documentId, nextFailedEntry(documentId), failure);
+            }
+            fields.put("failures", failures);
+            result.put("fields", fields);
+            journal.write(documentId, DocumentOutcomes.RESULT, result);
+            journal.write(documentId, RETRY_ENTRY, Map.of("stage", stage, "sent", false));
+            return;
+        }
+        if (!DocumentState.FAILED.name().equals(result.get("endedAs"))) {
+            if (Boolean.FALSE.equals(pending.get("sent"))) {
+                return;
+            }
+            throw new ApiProblem.Conflict("Document " + documentId + " is being retried already.");
+        }
+        Path pdf = Path.of(String.valueOf(result.get("file"))).toAbsolutePath().normalize();
+        if (!pdf.startsWith(share.root()) || !Files.isRegularFile(pdf, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ApiProblem.Conflict("The PDF of document " + documentId + " is no longer at " + pdf
+                    + "; put it back there (same bytes) and retry.");
+        }
+        Path sidecar = ShareFolders.sidecarOf(pdf, ".error.json");
+        String failedEntry = nextFailedEntry(documentId);
+        if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+            journal.write(documentId, failedEntry, share.readJson(sidecar, Map.class));
+        }
+        journal.write(documentId, RETRY_ENTRY, Map.of("stage", stage, "sent", false));
+        if ("extract".equals(stage)) {
+            // the extract stage starts afresh: its journal entry of the failed attempt is kept under another name
+            setAside(documentId, "extract", failedEntry.replace(DocumentViews.FAILED_ENTRY, "extract-failed-"));
+        }
+        share.moveTo(pdf, share.processingPdf(documentId));
+        if (Files.exists(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+            share.moveTo(sidecar, journalFile(documentId, failedEntry + ".error.json"));
+        }
+        result.put("endedAs", null);
+        result.put("file", null);
+        journal.write(documentId, DocumentOutcomes.RESULT, result);
+    }
+
+    /**
+     * A retry follows a fix, often of a mapping in routes/mappings: the jsonata endpoints keep a file's content once
+     * read, so they read it again from now on.
+     */
+    private void forgetCachedMappings() {
+        context.getEndpoints().stream().filter(ResourceEndpoint.class::isInstance)
+                .forEach(endpoint -> ((ResourceEndpoint) endpoint).clearContentCache());
+    }
+
+    private String nextFailedEntry(String documentId) {
+        int n = 1;
+        while (journal.has(documentId, DocumentViews.FAILED_ENTRY + n)) {
+            n++;
+        }
+        return DocumentViews.FAILED_ENTRY + n;
+    }
+
+    private void setAside(String documentId, String entry, String as) {
+        Path from = journalFile(documentId, entry + ".json");
+        if (Files.exists(from)) {
+            share.moveTo(from, journalFile(documentId, as + ".json"));
+        }
+    }
+
+    private Path journalFile(String documentId, String name) {
+        return share.root().resolve(".hse").resolve(documentId).resolve(name);
+    }
+
+    /**
+     * The document's dead letters of the stage, the last one per key (the document, or each of its records), as
+     * they are now on the topic.
+     */
+    private List<ConsumerRecord<String, String>> deadLetters(String documentId, String stage) {
+        String topic = topics.deadLetter(stage);
+        Map<String, ConsumerRecord<String, String>> last = new LinkedHashMap<>();
+        try (KafkaConsumer<String, String> consumer = kafka.consumer("hse-retry-" + UUID.randomUUID())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                    Header of = record.headers().lastHeader("hse_document_id");
+                    if (of != null && documentId.equals(new String(of.value(), StandardCharsets.UTF_8))) {
+                        last.remove(record.key());
+                        last.put(record.key(), record);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(last.values());
+    }
+
+    private void send(List<ConsumerRecord<String, String>> deadLetters, String stage) {
+        try (KafkaProducer<String, String> producer = kafka.producer("hse-retry-" + UUID.randomUUID())) {
+            for (ConsumerRecord<String, String> dead : deadLetters) {
+                Header original = dead.headers().lastHeader("hse_original_topic");
+                String topic = original == null ? "" : new String(original.value(), StandardCharsets.UTF_8);
+                if (topic.isBlank() && "extract".equals(stage)) {
+                    // the Hypatos poller's dead letters were never consumed from a topic: theirs is the received one
+                    topic = topics.received();
+                }
+                if (topic.isBlank()) {
+                    throw new IllegalStateException(dead.topic() + "@" + dead.offset() + " names no original topic");
+                }
+                ProducerRecord<String, String> again = new ProducerRecord<>(topic, dead.key(), dead.value());
+                for (Header header : dead.headers()) {
+                    if (!header.key().startsWith("hse_")) {
+                        again.headers().add(header);
+                    }
+                }
+                producer.send(again).get(KAFKA_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not take the retried record: " + e.getMessage()
+                    + "; retry again once Kafka is reachable.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while sending the retried record", e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.hsepipeline.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+import io.hsepipeline.failure.RetryAfter;
+
+/**
+ * The request budget the pipeline keeps itself, per service: at most {@code <service>.rate-limit} requests per
+ * {@code rate-window-seconds}, split over {@code HSE_REPLICAS} replicas, spaced evenly (a whole window's worth
+ * at once would trip a limit counted in fixed windows). A service that says its window is spent
+ * (x-ratelimit-remaining 0, or a 429) holds every caller until the reset it names. Callers wait in take().
+ */
+@Component("rateBudget")
+public class RateBudget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateBudget.class);
+    /** Just under the limit, so even a window that starts on a request never holds one too many. */
+    private static final double SHARE_OF_LIMIT = 0.98;
+    private static final Duration LONGEST_HOLD = Duration.ofMinutes(2);
+
+    private final Environment environment;
+    private final int replicas;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public RateBudget(Environment environment) {
+        this.environment = environment;
+        this.replicas = Math.max(1, environment.getProperty("hse.replicas", Integer.class, 1));
+    }
+
+    /** Waits until the service's budget allows one more request. */
+    public void take(String service) {
+        bucket(service).take();
+    }
+
+    /**
+     * Reads the service's x-ratelimit-remaining and x-ratelimit-reset headers from an answer (or a 429): when
+     * nothing remains, callers are held until the reset.
+     */
+    public void observe(String service, Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String remaining = header(exchange, "x-ratelimit-remaining");
+        String reset = header(exchange, "x-ratelimit-reset");
+        if ((status != null && status == 429) || "0".equals(remaining == null ? null : remaining.trim())) {
+            Instant until = resetInstant(reset);
+            if (until != null) {
+                bucket(service).holdUntil(until);
+            }
+        }
+    }
+
+    /** A 429 asked for this wait: every caller of the service waits it out, not only the one refused. */
+    public void holdFor(String service, Duration wait) {
+        if (service != null && wait != null && !wait.isNegative()) {
+            bucket(service).holdUntil(Instant.now().plus(wait.compareTo(LONGEST_HOLD) > 0 ? LONGEST_HOLD : wait));
+        }
+    }
+
+    /** The requests a second this replica may send to the service; 0 when the service has no limit set. */
+    public double perSecond(String service) {
+        return bucket(service).perSecond;
+    }
+
+    private Bucket bucket(String service) {
+        return buckets.computeIfAbsent(service.toLowerCase(Locale.ROOT), s -> {
+            double limit = environment.getProperty("hse." + s + ".rate-limit", Double.class, 0.0);
+            double window = environment.getProperty("hse." + s + ".rate-window-seconds", Double.class, 1.0);
+            double perSecond = limit <= 0 || window <= 0 ? 0 : SHARE_OF_LIMIT * limit / window / replicas;
+            if (perSecond > 0) {
+                LOG.info("Rate budget for {}: {} requests a second on this replica ({} per {} s over {} replicas)",
+                        s, String.format(Locale.ROOT, "%.2f", perSecond), limit, window, replicas);
+            }
+            return new Bucket(perSecond);
+        });
+    }
+
+    private static String header(Exchange exchange, String name) {
+        Object value = exchange.getMessage().getHeader(name);
+        return value == null ? null : value.toString();
+    }
+
+    /** The reset a service named (seconds to wait, a Unix time in seconds or milliseconds, an HTTP date), capped. */
+    static Instant resetInstant(String reset) {
+        if (reset == null || reset.isBlank()) {
+            return null;
+        }
+        Instant now = Instant.now();
+        return RetryAfter.parse(reset.split("[,;]")[0].trim(), Clock.systemUTC())
+                .map(wait -> now.plus(wait.compareTo(LONGEST_HOLD) > 0 ? LONGEST_HOLD : wait))
+                .orElse(null);
+    }
+
+    /** Even spacing: the next request may go at next; a hold from the service pushes next later. */
+    private static final class Bucket {
+        private final double perSecond;
+        private final long intervalNanos;
+        private long next = System.nanoTime();
+
+        Bucket(double perSecond) {
+            this.perSecond = perSecond;
+            this.intervalNanos = perSecond <= 0 ? 0 : (long) (1e9 / perSecond);
+        }
+
+        void take() {
+            if (intervalNanos == 0 && !held()) {
+                return;
+            }
+            long at;
+            synchronized (this) {
+                long now = System.nanoTime();
+                at = Math.max(now, next);
+                next = at + intervalNanos;
+            }
+            for (long wait = at - System.nanoTime(); wait > 0; wait = at - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private synchronized boolean held() {
+            return next - System.nanoTime() > 0;
+        }
+
+        synchronized void holdUntil(Instant until) {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(Duration.between(Instant.now(), until).toMillis());
+            if (nanos > 0) {
+                next = Math.max(next, System.nanoTime() + nanos);
+            }
+        }
+    }
+}

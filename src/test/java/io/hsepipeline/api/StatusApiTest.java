@@ -1,0 +1,258 @@
+package io.hsepipeline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.yaml.snakeyaml.Yaml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.HsePipelineApplication;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.kafka.KafkaClients;
+import io.hsepipeline.share.PipelineSettings;
+import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.testing.SandboxHttp;
+import io.hsepipeline.testing.TestPdfs;
+import io.hsepipeline.testing.TestShare;
+
+/** The status API on the application port, against the whole pipeline, real Kafka and the sandbox. */
+@CamelSpringBootTest
+@SpringBootTest(classes = HsePipelineApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class StatusApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final TestShare SHARE = TestShare.temporary("status-api-share");
+    private static final SandboxHttp SANDBOX = SandboxHttp.start(Duration.ofMillis(300));
+    private static final Mappings MAPPINGS = Mappings.copy();
+    private static final String UNKNOWN = "0".repeat(64);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Autowired
+    KafkaClients kafka;
+
+    @Autowired
+    PipelineSettings settings;
+
+    @Autowired
+    DocumentJournal journal;
+
+    @Autowired
+    ShareFolders share;
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        SHARE.register(registry);
+        SANDBOX.register(registry);
+        registry.add("hse.mappings", () -> MAPPINGS.dir().toString());
+        registry.add("hse.fourhse.resource-id", () -> "7d3c2a10-5b4e-4f6a-9c8d-1e2f3a4b5c6d");
+        registry.add("hse.fourhse.action-id", () -> "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7e");
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        SANDBOX.close();
+    }
+
+    @Test
+    void documentThroughEveryStageHasItsFullTimelineIdsAndSidecar() throws Exception {
+        ApiClient api = new ApiClient(port);
+        byte[] pdf = acetone();
+        String id = TestPdfs.sha256(pdf);
+        String name = TestShare.uniqueName("acetone");
+
+        SHARE.drop("inbox", name, pdf);
+
+        await().atMost(WAIT).until(() -> "DONE".equals(api.document(id).path("state").asText()));
+        JsonNode document = api.document(id);
+        assertThat(document.path("fileName").asText()).isEqualTo(name);
+        assertThat(document.path("watchedFolder").asText()).isEqualTo("inbox");
+        assertThat(document.path("retryable").asBoolean()).isFalse();
+        assertThat(states(document)).containsSubsequence("RECEIVED", "EXTRACTING", "EXTRACTED", "UPLOADED",
+                "VALIDATED", "PUBLISHED", "DELIVERED", "DONE");
+        assertThat(document.path("timeline")).allSatisfy(entry -> assertThat(entry.path("time").asText()).isNotBlank());
+        assertThat(document.at("/ids/hypatos/documentId").asText()).isNotBlank();
+        assertThat(document.at("/ids/hsegenius/uploadId").asText()).isNotBlank();
+        assertThat(document.at("/ids/fourhse")).hasSize(1);
+        assertThat(document.at("/ids/qehs")).hasSize(1);
+        assertThat(document.at("/location/path").asText()).isEqualTo("done/" + name);
+
+        HttpResponse<String> sidecar = api.get(document.path("sidecar").asText());
+        assertThat(sidecar.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(sidecar.body()))
+                .isEqualTo(JSON.readTree(SHARE.folder("done").resolve(name + ".result.json").toFile()));
+
+        JsonNode done = ApiClient.json(api.get("/api/documents?state=DONE&folder=inbox&since=2000-01-01T00:00:00Z"));
+        assertThat(done.path("items")).extracting(item -> item.path("documentId").asText()).contains(id);
+        assertThat(done.at("/counts/DONE").asInt()).isPositive();
+
+        // after compaction the topic may hold the latest state only: the journal on the share still proves these
+        StatusStore forgotten = new StatusStore(kafka, settings, JSON);
+        DocumentViews.Detail fromJournal = new DocumentViews(forgotten, journal, share).detail(id).orElseThrow();
+        assertThat(fromJournal.timeline()).extracting(DocumentViews.TimelineEntry::state)
+                .containsExactly("RECEIVED", "PUBLISHED", "DONE");
+        assertThat(fromJournal.timeline()).extracting(DocumentViews.TimelineEntry::source).containsOnly("journal");
+        assertThat(fromJournal.state()).isEqualTo("DONE");
+        assertThat(fromJournal.ids()).containsKeys("hypatos", "hsegenius", "fourhse", "qehs");
+
+        HttpResponse<String> notFailed = api.post("/api/documents/" + id + "/retry", Map.of());
+        assertThat(notFailed.statusCode()).isEqualTo(409);
+        assertThat(notFailed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(ApiClient.json(notFailed).path("detail").asText()).contains("DONE, not FAILED");
+    }
+
+    @Test
+    void failedDocumentShowsWhyAndRetryAfterTheFixTakesItToDone() throws Exception {
+        ApiClient api = new ApiClient(port);
+        byte[] pdf = acetone();
+        String id = TestPdfs.sha256(pdf);
+        String name = TestShare.uniqueName("acetone-failing");
+        MAPPINGS.breakMapping(Mappings.HSEGENIUS_UPLOAD);
+        try {
+            SHARE.drop("inbox", name, pdf);
+            await().atMost(WAIT).until(() -> "FAILED".equals(api.document(id).path("state").asText())
+                    && Files.exists(SHARE.folder("error").resolve(name)));
+        } finally {
+            MAPPINGS.repair(Mappings.HSEGENIUS_UPLOAD);
+        }
+        JsonNode failed = api.document(id);
+        assertThat(failed.path("stage").asText()).isEqualTo("hsegenius");
+        assertThat(failed.path("detail").asText()).contains("mapping under repair");
+        assertThat(failed.path("retryable").asBoolean()).isTrue();
+        assertThat(states(failed)).containsSubsequence("RECEIVED", "EXTRACTED", "FAILED");
+        assertThat(failed.at("/ids/hypatos/documentId").asText()).isNotBlank();
+        assertThat(ApiClient.json(api.get(failed.path("sidecar").asText())).path("stage").asText()).isEqualTo("hsegenius");
+
+        HttpResponse<String> retried = api.post("/api/documents/" + id + "/retry", Map.of());
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+        assertThat(ApiClient.json(retried).path("state").asText()).isEqualTo("EXTRACTED");
+        assertThat(api.post("/api/documents/" + id + "/retry", Map.of()).statusCode()).isEqualTo(409);
+
+        await().atMost(WAIT).until(() -> "DONE".equals(api.document(id).path("state").asText()));
+        JsonNode done = api.document(id);
+        assertThat(states(done)).containsSubsequence("RECEIVED", "EXTRACTED", "FAILED", "EXTRACTED", "UPLOADED",
+                "PUBLISHED", "DONE");
+        assertThat(done.at("/ids/hsegenius/uploadId").asText()).isNotBlank();
+        assertThat(SHARE.folder("done").resolve(name)).hasBinaryContent(pdf);
+        assertThat(SHARE.folder("error").resolve(name)).doesNotExist();
+        assertThat(SHARE.folder("error").resolve(name + ".error.json")).doesNotExist();
+        assertThat(SHARE.folder("processing").resolve(id + ".pdf")).doesNotExist();
+    }
+
+    @Test
+    void failedDeliveryIsRetriedAfterTheFixAndTheDocumentEndsDone() {
+        ApiClient api = new ApiClient(port);
+        byte[] pdf = acetone();
+        String id = TestPdfs.sha256(pdf);
+        String name = TestShare.uniqueName("acetone-qehs-failing");
+        MAPPINGS.breakMapping(Mappings.QEHS_RECORD);
+        try {
+            SHARE.drop("inbox", name, pdf);
+            // the PDF stays in done/: a delivery failing after publication is the record's, not the file's
+            await().atMost(WAIT).until(() -> api.document(id).path("retryable").asBoolean()
+                    && Files.exists(SHARE.folder("done").resolve(name)));
+        } finally {
+            MAPPINGS.repair(Mappings.QEHS_RECORD);
+        }
+        JsonNode failed = api.document(id);
+        assertThat(failed.path("timeline")).anySatisfy(entry -> {
+            assertThat(entry.path("state").asText()).isEqualTo("FAILED");
+            assertThat(entry.path("stage").asText()).isEqualTo("qehs");
+        });
+
+        HttpResponse<String> retried = api.post("/api/documents/" + id + "/retry", Map.of());
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+        assertThat(ApiClient.json(retried).path("state").asText()).isEqualTo("PUBLISHED");
+
+        await().atMost(WAIT).until(() -> "DONE".equals(api.document(id).path("state").asText()));
+        JsonNode done = api.document(id);
+        assertThat(done.path("retryable").asBoolean()).isFalse();
+        assertThat(done.at("/ids/qehs")).hasSize(1);
+        assertThat(done.at("/ids/fourhse")).hasSize(1);
+        assertThat(SHARE.folder("done").resolve(name)).hasBinaryContent(pdf);
+    }
+
+    @Test
+    void unknownDocumentIsA404ProblemSayingWhatAnIdIs() {
+        ApiClient api = new ApiClient(port);
+        for (HttpResponse<String> response : List.of(api.get("/api/documents/" + UNKNOWN),
+                api.get("/api/documents/" + UNKNOWN + "/sidecar"), api.get("/api/documents/not-an-id"),
+                api.post("/api/documents/" + UNKNOWN + "/retry", Map.of()))) {
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(ApiClient.json(response).path("detail").asText()).contains("SHA-256");
+        }
+        assertThat(api.get("/api/documents?state=NOPE").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void retryFromAnotherSitesPageIsRefused() {
+        ApiClient api = new ApiClient(port);
+        HttpResponse<String> crossSite = api.post("/api/documents/" + UNKNOWN + "/retry",
+                Map.of("Origin", "https://elsewhere.example", "Sec-Fetch-Site", "cross-site"));
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        HttpResponse<String> sameOrigin = api.post("/api/documents/" + UNKNOWN + "/retry",
+                Map.of("Origin", "http://localhost:" + port, "Sec-Fetch-Site", "same-origin"));
+        assertThat(sameOrigin.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servedEndpointsAreExactlyThoseOfTheServedOpenApiDocument() {
+        HttpResponse<String> served = new ApiClient(port).get("/openapi.yaml");
+        assertThat(served.statusCode()).isEqualTo(200);
+        Map<String, Object> openapi = new Yaml().load(served.body());
+        Set<String> documented = new HashSet<>();
+        ((Map<String, Map<String, Object>>) openapi.get("paths")).forEach((path, operations) ->
+                operations.keySet().forEach(method -> documented.add(method.toUpperCase() + " " + path)));
+        Set<String> implemented = new HashSet<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            if (method.getBeanType() == DocumentsController.class) {
+                info.getPatternValues().forEach(pattern -> info.getMethodsCondition().getMethods()
+                        .forEach(verb -> implemented.add(verb.name() + " " + pattern)));
+            }
+        });
+        assertThat(implemented).isNotEmpty().isEqualTo(documented);
+        assertThat(new ApiClient(port).get("/").body()).contains("status.js");
+    }
+
+    private static List<String> states(JsonNode document) {
+        return StreamSupport.stream(document.path("timeline").spliterator(), false)
+                .map(entry -> entry.path("state").asText()).toList();
+    }
+
+    private static byte[] acetone() {
+        return TestPdfs.withText("Safety data sheet", "Product name: Acetone", "Waste code 15 01 10*",
+                "Issued 2026-01-15", "Copy " + UUID.randomUUID());
+    }
+}

@@ -1,0 +1,242 @@
+package io.hsepipeline.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.hsepipeline.HsePipelineApplication;
+import io.hsepipeline.delivery.Deliveries;
+import io.hsepipeline.delivery.NameBasedIds;
+import io.hsepipeline.intake.IntakeService;
+import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.testing.TestPdfs;
+import io.hsepipeline.testing.TestShare;
+
+/**
+ * Stage routes on their own, with Camel's test kit: the dead-letter route (Kafka and the status route are mock
+ * endpoints, the failure is made up, the commit handle counts its commits) and the 4HSE route's "already taken"
+ * branches (4HSE is a mock endpoint answering per call; the journal and the PDF are real files).
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = HsePipelineApplication.class)
+@UseAdviceWith
+class StageRoutesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TestShare SHARE = TestShare.temporary("stage-routes-share");
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        SHARE.register(registry);
+        registry.add("hse.fourhse.project-name", () -> "Safety");
+        registry.add("hse.fourhse.resource-id", () -> "resource-1");
+        registry.add("hse.fourhse.action-id", () -> "action-1");
+    }
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    ProducerTemplate producer;
+
+    @Autowired
+    Deliveries deliveries;
+
+    @Autowired
+    DocumentJournal journal;
+
+    private MockEndpoint deadLetters;
+    private MockEndpoint onFailure;
+    private MockEndpoint fourhse;
+    private MockEndpoint deliveryDone;
+
+    @BeforeEach
+    void adviseOnce() throws Exception {
+        if (!camel.isStarted()) {
+            AdviceWith.adviceWith(camel, "stage-dead-letter", route -> {
+                route.weaveByToUri("kafka:*").replace().to("mock:dead-letter");
+                route.weaveByToUri("direct:document-status").replace().to("mock:status");
+            });
+            AdviceWith.adviceWith(camel, "fourhse", route -> {
+                route.replaceFromWith("direct:fourhse-in");
+                route.weaveByToUri("direct:fourhse-call").replace().to("mock:fourhse-call");
+                route.weaveByToUri("direct:delivery-done").replace().to("mock:delivery-done");
+            });
+            camel.start();
+        }
+        deadLetters = camel.getEndpoint("mock:dead-letter", MockEndpoint.class);
+        onFailure = camel.getEndpoint("mock:on-failure", MockEndpoint.class);
+        fourhse = camel.getEndpoint("mock:fourhse-call", MockEndpoint.class);
+        deliveryDone = camel.getEndpoint("mock:delivery-done", MockEndpoint.class);
+        MockEndpoint.resetMocks(camel);
+    }
+
+    @Test
+    void finalFailureGoesToTheDeadLetterTopicWithItsReasonAndTheOffsetIsCommitted() throws Exception {
+        deadLetters.expectedBodiesReceived("{\"recordId\":\"r-1\"}");
+        deadLetters.expectedHeaderReceived("hse_stage", "qehs");
+        deadLetters.expectedHeaderReceived("hse_service", "qehs");
+        deadLetters.expectedHeaderReceived("hse_reason", "http-422");
+        deadLetters.expectedHeaderReceived("hse_original_topic", "hse.records.validated");
+        deadLetters.expectedHeaderReceived("hse_original_offset", 42L);
+        onFailure.expectedMessageCount(1);
+        AtomicInteger commits = new AtomicInteger();
+
+        Exchange sent = producer.send("direct:stage-dead-letter", exchange -> {
+            exchange.setProperty("hseStage", "qehs");
+            exchange.setProperty("hseService", "qehs");
+            exchange.setProperty("hseOnFailure", "mock:on-failure");
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new HttpOperationFailedException(
+                    "http://qehs/api/v1/records", 422, "Unprocessable", null, Map.of(), "{\"error\":\"bad field\"}"));
+            exchange.getMessage().setBody("{\"recordId\":\"r-1\"}");
+            exchange.getMessage().setHeader(KafkaConstants.TOPIC, "hse.records.validated");
+            exchange.getMessage().setHeader(KafkaConstants.OFFSET, 42L);
+            exchange.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, counting(commits));
+        });
+
+        assertThat(sent.getException()).isNull();
+        MockEndpoint.assertIsSatisfied(deadLetters, onFailure);
+        assertThat(deadLetters.getExchanges().get(0).getMessage().getHeader("hse_detail", String.class))
+                .startsWith("422 from http://qehs/api/v1/records");
+        assertThat(commits).hasValue(1);
+    }
+
+    @Test
+    void serviceFailureNamesItsOwnServiceAndWhatToDo() throws Exception {
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_stage", "validate");
+        deadLetters.expectedHeaderReceived("hse_service", "hsegenius");
+        deadLetters.expectedHeaderReceived("hse_reason", "not-validated");
+        deadLetters.expectedHeaderReceived("hse_action", "Correct the record in HSE Genius.");
+        onFailure.expectedMessageCount(0);
+
+        Exchange sent = producer.send("direct:stage-dead-letter", exchange -> {
+            exchange.setProperty("hseStage", "validate");
+            exchange.setProperty("hseService", "validate-service");
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new ServiceFailure("hsegenius", "not-validated",
+                    "HSE Genius did not validate record 7", "Correct the record in HSE Genius."));
+            exchange.getMessage().setBody("document-1");
+        });
+
+        assertThat(sent.getException()).isNull();
+        MockEndpoint.assertIsSatisfied(deadLetters, onFailure);
+        assertThat(deadLetters.getExchanges().get(0).getMessage().getHeader("hse_detail"))
+                .isEqualTo("HSE Genius did not validate record 7");
+    }
+
+    @Test
+    void certificateActionAndLinkAnEarlierTryMadeAreAdoptedNotMadeAgain() throws Exception {
+        String documentId = randomDocumentId();
+        String recordId = "hsegenius-" + documentId.substring(0, 8);
+        received(documentId);
+        List<String> calls = new ArrayList<>();
+        fourhse.whenAnyExchangeReceived(exchange -> {
+            String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
+            calls.add(call);
+            exchange.getMessage().setBody(switch (call.replaceAll("/view/.*", "/view/")) {
+                case "POST /v2/project/index" -> JSON.readTree("[{\"project_id\":\"project-1\"}]");
+                case "POST /v2/certificate/create" -> throw taken("certificate_id");
+                case "GET /v2/certificate/view/" -> JSON.readTree(
+                        "{\"tenant_id\":\"project-1\",\"data\":{\"recordId\":\"" + recordId + "\"}}");
+                case "POST /v2/certificate-action/create" -> throw taken("certificate_action_id");
+                case "POST /v2/attachment/create" -> JSON.readTree("{}");
+                case "POST /v2/entity-attachment/create" -> throw taken("entity_attachment_id");
+                default -> throw new IllegalStateException("unexpected 4HSE call " + call);
+            });
+        });
+        deliveryDone.expectedMessageCount(1);
+        deadLetters.expectedMessageCount(0);
+
+        producer.sendBody("direct:fourhse-in", validatedRecord(recordId, documentId));
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(calls).containsExactly("POST /v2/project/index", "POST /v2/certificate/create",
+                "GET /v2/certificate/view/" + NameBasedIds.of(recordId), "POST /v2/certificate-action/create",
+                "POST /v2/attachment/create", "POST /v2/entity-attachment/create");
+        assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isTrue();
+    }
+
+    @Test
+    void anotherRefusalOfACreateIsADeadLetterWithFourHseAnswer() throws Exception {
+        String documentId = randomDocumentId();
+        String recordId = "hsegenius-" + documentId.substring(0, 8);
+        received(documentId);
+        fourhse.whenAnyExchangeReceived(exchange -> {
+            String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
+            if (call.equals("POST /v2/project/index")) {
+                exchange.getMessage().setBody(JSON.readTree("[{\"project_id\":\"project-1\"}]"));
+            } else {
+                throw new HttpOperationFailedException("http://4hse" + exchange.getVariable("httpPath"), 422,
+                        "Unprocessable", null, Map.of(), "[{\"field\":\"resource_id\",\"message\":\"Resource is invalid.\"}]");
+            }
+        });
+        deliveryDone.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_stage", "fourhse");
+        deadLetters.expectedHeaderReceived("hse_reason", "http-422");
+
+        producer.sendBody("direct:fourhse-in", validatedRecord(recordId, documentId));
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isFalse();
+    }
+
+    private static String validatedRecord(String recordId, String documentId) {
+        return "{\"recordId\":\"" + recordId + "\",\"documentId\":\"" + documentId + "\",\"fileName\":\"sds.pdf\","
+                + "\"watchedFolder\":\"inbox\",\"eerCodes\":[\"150110\"],\"hpCodes\":[\"HP4\"],\"product\":\"Acetone\","
+                + "\"customer\":\"1\",\"validatedAt\":\"2026-01-02T03:04:05Z\"}";
+    }
+
+    /** A document intake took: its received journal entry and its PDF in processing/. */
+    private void received(String documentId) throws Exception {
+        journal.write(documentId, IntakeService.RECEIVED, new ReceivedDocument(documentId, "sds.pdf", "inbox", 100,
+                documentId, Instant.now().toString(), List.of("150110"), null));
+        Files.createDirectories(SHARE.folder("processing"));
+        Files.write(SHARE.folder("processing").resolve(documentId + ".pdf"), TestPdfs.withText("Product name: Acetone"));
+    }
+
+    private static String randomDocumentId() {
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    }
+
+    private static HttpOperationFailedException taken(String field) {
+        return new HttpOperationFailedException("http://4hse/v2", 422, "Unprocessable", null, Map.of(),
+                "[{\"field\":\"" + field + "\",\"message\":\"" + field + " has already been taken.\"}]");
+    }
+
+    private static KafkaManualCommit counting(AtomicInteger commits) {
+        return new KafkaManualCommit() {
+            @Override
+            public void commit() {
+                commits.incrementAndGet();
+            }
+        };
+    }
+}
