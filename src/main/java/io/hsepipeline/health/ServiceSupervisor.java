@@ -45,6 +45,8 @@ public class ServiceSupervisor implements DisposableBean {
 
     /** Exchange property: when a record was first held because its service was down. */
     static final String HELD_SINCE = "hseHeldSince";
+    /** Exchange property: the application stopped while the record was held; it stays on Kafka, uncommitted. */
+    public static final String LEFT_ON_KAFKA = "hseLeftOnKafka";
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceSupervisor.class);
 
@@ -105,12 +107,53 @@ public class ServiceSupervisor implements DisposableBean {
         if (!isDown(service) || settings.holdMaxMillis() <= 0) {
             return false;
         }
+        if (stopping()) {
+            // a hold must never delay the shutdown: the record is taken again at the next start
+            exchange.setProperty(LEFT_ON_KAFKA, true);
+            return false;
+        }
+        return withinHold(exchange);
+    }
+
+    /**
+     * Before a stage route works on a record: while the stage is paused, the record waits here, uncommitted. A
+     * suspended Kafka consumer pauses only after the records its current poll returns, so a record can still
+     * arrive just after the pause (one of several consumer threads was polling). It waits at most
+     * {@code hse.health.hold-max-millis} in all (then goes on, and fails into a dead letter if the service is
+     * still down); if the application stops meanwhile, it is left for the next start.
+     */
+    public void awaitRunning(String service, Exchange exchange) throws InterruptedException {
+        Watch watch = service == null ? null : watches.get(service);
+        if (watch == null || settings.holdMaxMillis() <= 0) {
+            return;
+        }
+        synchronized (watch) {
+            while (watch.downSince != null) {
+                if (stopping()) {
+                    exchange.setProperty(LEFT_ON_KAFKA, true);
+                    exchange.setRouteStop(true);
+                    return;
+                }
+                if (!withinHold(exchange)) {
+                    return;
+                }
+                // up() wakes it; the timeout only notices a shutdown
+                watch.wait(500);
+            }
+        }
+    }
+
+    private boolean withinHold(Exchange exchange) {
         Instant since = exchange.getProperty(HELD_SINCE, Instant.class);
         if (since == null) {
             exchange.setProperty(HELD_SINCE, clock.instant());
             return true;
         }
         return Duration.between(since, clock.instant()).toMillis() < settings.holdMaxMillis();
+    }
+
+    private boolean stopping() {
+        return camel.isStopping() || camel.isStopped() || probes.isShutdown();
     }
 
     /** Each service's stage as the health endpoint shows it. */
@@ -144,6 +187,9 @@ public class ServiceSupervisor implements DisposableBean {
         LOG.info("{} answers again after {} s: stage {} resumed", watch.service,
                 Duration.between(watch.downSince, clock.instant()).toSeconds(), watch.stage.stage());
         watch.downSince = null;
+        synchronized (watch) {
+            watch.notifyAll();
+        }
         for (String routeId : watch.stage.routes()) {
             Consumer consumer = consumerOf(routeId);
             if (consumer != null) {
