@@ -127,6 +127,10 @@ public class ServiceSupervisor implements DisposableBean {
         if (watch == null || settings.holdMaxMillis() <= 0) {
             return;
         }
+        if (watch.downSince != null) {
+            LOG.info("Stage {} is paused: a record of {} waits, uncommitted, until {} answers", watch.stage.stage(),
+                    exchange.getMessage().getHeader("kafka.TOPIC"), service);
+        }
         synchronized (watch) {
             while (watch.downSince != null) {
                 if (stopping()) {

@@ -75,8 +75,11 @@ class StagePauseTest {
     void serviceThatGoesDownPausesItsStageWithoutDeadLettersAndItResumesWhenTheServiceIsBack(CapturedOutput output)
             throws Exception {
         ManagementClient management = new ManagementClient(managementPort);
-        byte[] first = TestPdfs.withText("Product name: Held while Hypatos is down", "Copy " + UUID.randomUUID());
-        byte[] second = TestPdfs.withText("Product name: Waiting on Kafka", "Copy " + UUID.randomUUID());
+        // valid safety data sheets: the documents go on after extract, and must not fail at HSE Genius either
+        byte[] first = TestPdfs.withText("Safety data sheet", "Product name: Held while Hypatos is down",
+                "Waste code 15 01 10*", "Copy " + UUID.randomUUID());
+        byte[] second = TestPdfs.withText("Safety data sheet", "Product name: Waiting on Kafka",
+                "Waste code 15 01 10*", "Copy " + UUID.randomUUID());
         String firstId = TestPdfs.sha256(first);
         String secondId = TestPdfs.sha256(second);
         String firstName = TestShare.uniqueName("held");
