@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.hsepipeline.health.ServiceSupervisor;
+import io.hsepipeline.metrics.ServiceCallMetrics;
 import io.hsepipeline.ratelimit.RateBudget;
 
 /**
@@ -33,12 +35,18 @@ public class Failures implements Processor {
     private final Duration minimumWait;
     private final Duration maximumWait;
     private final Clock clock;
+    private final int maximumRedeliveries;
+    private final ServiceSupervisor supervisor;
+    private final ServiceCallMetrics metrics;
     private RateBudget rateBudget;
 
     @Autowired
     public Failures(ObjectMapper json, @Value("${hse.retry.initial-delay-millis}") long minimumWaitMillis,
-                    @Value("${hse.retry.maximum-delay-millis}") long maximumWaitMillis) {
-        this(json, Duration.ofMillis(minimumWaitMillis), Duration.ofMillis(maximumWaitMillis), Clock.systemUTC());
+                    @Value("${hse.retry.maximum-delay-millis}") long maximumWaitMillis,
+                    @Value("${hse.retry.maximum-redeliveries}") int maximumRedeliveries,
+                    ServiceSupervisor supervisor, ServiceCallMetrics metrics) {
+        this(json, Duration.ofMillis(minimumWaitMillis), Duration.ofMillis(maximumWaitMillis), Clock.systemUTC(),
+                maximumRedeliveries, supervisor, metrics);
     }
 
     @Autowired(required = false)
@@ -47,10 +55,18 @@ public class Failures implements Processor {
     }
 
     Failures(ObjectMapper json, Duration minimumWait, Duration maximumWait, Clock clock) {
+        this(json, minimumWait, maximumWait, clock, 0, null, null);
+    }
+
+    private Failures(ObjectMapper json, Duration minimumWait, Duration maximumWait, Clock clock,
+                     int maximumRedeliveries, ServiceSupervisor supervisor, ServiceCallMetrics metrics) {
         this.json = json;
         this.minimumWait = minimumWait;
         this.maximumWait = maximumWait;
         this.clock = clock;
+        this.maximumRedeliveries = maximumRedeliveries;
+        this.supervisor = supervisor;
+        this.metrics = metrics;
     }
 
     public boolean retryable(Throwable e) {
@@ -59,6 +75,20 @@ public class Failures implements Processor {
             return status == 408 || status == 429 || status >= 500;
         }
         return e instanceof IOException || e.getCause() instanceof IOException;
+    }
+
+    /**
+     * The hse-stage retryWhile: redeliver up to hse.retry.maximum-redeliveries times, and beyond that while the
+     * stage's service is down (ServiceSupervisor pauses the stage meanwhile), so an outage makes no dead letters.
+     */
+    public boolean retryWhile(Exchange exchange) {
+        String service = exchange.getProperty("hseService", String.class);
+        int tries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        boolean again = tries <= maximumRedeliveries || supervisor != null && supervisor.holds(service, exchange);
+        if (again && metrics != null) {
+            metrics.retried(service);
+        }
+        return again;
     }
 
     /**

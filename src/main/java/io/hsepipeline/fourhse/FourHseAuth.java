@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.http.TokenProvider;
+import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
  * 4HSE credentials for each call: the API key as the {@code access-token} query parameter when one is set,
@@ -37,12 +38,15 @@ public class FourHseAuth implements TokenProvider {
     private final Duration timeout;
     private final Clock clock = Clock.systemUTC();
     private final HttpClient http;
+    private final ServiceCallMetrics metrics;
     private Token token;
 
     public FourHseAuth(FourHseSettings settings, ObjectMapper json,
                        @Value("${hse.http.response-timeout-millis}") long timeoutMillis,
-                       @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis) {
+                       @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis,
+                       ServiceCallMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.json = json;
         this.timeout = Duration.ofMillis(timeoutMillis);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMillis))
@@ -92,7 +96,7 @@ public class FourHseAuth implements TokenProvider {
         HttpRequest request = HttpRequest.newBuilder(URI.create(settings.tokenUrl())).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = metrics.timed("fourhse", () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
         if (response.statusCode() / 100 != 2) {
             Map<String, String> headers = new LinkedHashMap<>();
             response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
@@ -101,6 +105,7 @@ public class FourHseAuth implements TokenProvider {
                     null, headers, response.body());
         }
         JsonNode answer = json.readTree(response.body());
+        metrics.tokenFetched("fourhse");
         Instant now = clock.instant();
         long lifetime = answer.path("expires_in").asLong(60);
         long margin = Math.min(settings.tokenMarginSeconds(), lifetime / 2);

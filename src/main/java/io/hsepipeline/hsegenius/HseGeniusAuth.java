@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.http.TokenProvider;
+import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
  * HSE Genius JWT session: login with email and password, access token refreshed with the refresh token
@@ -45,6 +46,7 @@ public class HseGeniusAuth implements TokenProvider {
     private final String password;
     private final Duration margin;
     private final Clock clock = Clock.systemUTC();
+    private final ServiceCallMetrics metrics;
 
     private String access;
     private Instant accessExpiry = Instant.MIN;
@@ -55,10 +57,12 @@ public class HseGeniusAuth implements TokenProvider {
                          @Value("${hse.hsegenius.password}") String password,
                          @Value("${hse.hsegenius.token-margin-seconds}") long marginSeconds,
                          @Value("${hse.http.response-timeout-millis}") long timeoutMillis,
-                         @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis) {
+                         @Value("${hse.http.connect-timeout-millis}") long connectTimeoutMillis,
+                         ServiceCallMetrics metrics) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(connectTimeoutMillis)).build();
         this.timeout = Duration.ofMillis(timeoutMillis);
         this.json = json;
+        this.metrics = metrics;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.email = email;
         this.password = password;
@@ -113,6 +117,7 @@ public class HseGeniusAuth implements TokenProvider {
             refresh = tokens.get("refresh").asText();
         }
         accessExpiry = expiry(access);
+        metrics.tokenFetched(SERVICE);
     }
 
     /** The JWT's exp claim; a token without one is used until the service refuses it. */
@@ -140,6 +145,6 @@ public class HseGeniusAuth implements TokenProvider {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8))
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return metrics.timed(SERVICE, () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 }

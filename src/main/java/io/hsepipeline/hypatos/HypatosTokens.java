@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.http.TokenProvider;
+import io.hsepipeline.metrics.ServiceCallMetrics;
 
 /**
  * Hypatos access tokens (client credentials, fetched by {@code direct:hypatos-token}): one token for the whole
@@ -30,17 +31,19 @@ public class HypatosTokens implements TokenProvider {
     private final ProducerTemplate camel;
     private final HypatosSettings settings;
     private final Clock clock;
+    private final ServiceCallMetrics metrics;
     private Token current;
 
     @Autowired
-    public HypatosTokens(@Lazy ProducerTemplate camel, HypatosSettings settings) {
-        this(camel, settings, Clock.systemUTC());
+    public HypatosTokens(@Lazy ProducerTemplate camel, HypatosSettings settings, ServiceCallMetrics metrics) {
+        this(camel, settings, Clock.systemUTC(), metrics);
     }
 
-    HypatosTokens(ProducerTemplate camel, HypatosSettings settings, Clock clock) {
+    HypatosTokens(ProducerTemplate camel, HypatosSettings settings, Clock clock, ServiceCallMetrics metrics) {
         this.camel = camel;
         this.settings = settings;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -81,6 +84,7 @@ public class HypatosTokens implements TokenProvider {
         long lifetime = body.get("expires_in") instanceof Number seconds ? seconds.longValue() : 0;
         Instant refreshAt = now.plusSeconds(lifetime).minus(settings.tokenRefreshMargin());
         LOG.info("Fetched a Hypatos access token valid for {} s", lifetime);
+        metrics.tokenFetched("hypatos");
         return new Token(token, now, refreshAt);
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.journal.DocumentJournal;
@@ -111,8 +112,10 @@ public class IntakeService {
             sidecar.put("documentId", verdict.getDocumentId());
         }
         share.writeSidecar(moved, ".error.json", sidecar);
-        LOG.warn("Rejected {} from {}: {} ({}) -> {}", verdict.getFileName(), verdict.watchedFolder(),
-                rejection.reason(), rejection.detail(), moved);
+        try (MDC.MDCCloseable about = aboutDocument(verdict.getDocumentId())) {
+            LOG.warn("Rejected {} from {}: {} ({}) -> {}", verdict.getFileName(), verdict.watchedFolder(),
+                    rejection.reason(), rejection.detail(), moved);
+        }
     }
 
     /**
@@ -151,8 +154,10 @@ public class IntakeService {
         sidecar.put("documentId", verdict.getDocumentId());
         sidecar.put("first", first);
         share.writeSidecar(moved, ".duplicate.json", sidecar);
-        LOG.info("Duplicate {} from {} set aside: document {} came first as {}", verdict.getFileName(),
-                verdict.watchedFolder(), verdict.getDocumentId(), describe(first));
+        try (MDC.MDCCloseable about = aboutDocument(verdict.getDocumentId())) {
+            LOG.info("Duplicate {} from {} set aside: document {} came first as {}", verdict.getFileName(),
+                    verdict.watchedFolder(), verdict.getDocumentId(), describe(first));
+        }
     }
 
     /**
@@ -186,8 +191,10 @@ public class IntakeService {
             settled(documentId);
             throw e;
         }
-        LOG.info("Accepted {} from {} as document {} ({} bytes, {} pages)", document.fileName(),
-                document.watchedFolder(), documentId, document.size(), verdict.check().pages());
+        try (MDC.MDCCloseable about = aboutDocument(documentId)) {
+            LOG.info("Accepted {} from {} as document {} ({} bytes, {} pages)", document.fileName(),
+                    document.watchedFolder(), documentId, document.size(), verdict.check().pages());
+        }
         return new Publication(document, true, true);
     }
 
@@ -272,5 +279,10 @@ public class IntakeService {
         }
         return "'" + first.fileName() + "' in " + first.watchedFolder() + " at " + first.receivedAt()
                 + " (document " + first.documentId() + ")";
+    }
+
+    /** The document's id in the MDC of a line about it, as the stages' lines have it (hseDocumentId). */
+    private static MDC.MDCCloseable aboutDocument(String documentId) {
+        return MDC.putCloseable("hseDocumentId", documentId == null ? "" : documentId);
     }
 }

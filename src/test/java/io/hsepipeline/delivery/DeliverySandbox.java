@@ -61,6 +61,8 @@ public final class DeliverySandbox {
         registry.add("hse.retry.initial-delay-millis", () -> "100");
         registry.add("hse.retry.maximum-delay-millis", () -> "1000");
         registry.add("hse.http.response-timeout-millis", () -> "3000");
+        // the dead-letter tests take a service down on purpose and wait for the dead letter: no hold in retry
+        registry.add("hse.health.hold-max-millis", () -> "0");
     }
 
     /** A document as intake leaves it: the PDF in processing/, its received record in the journal. */
