@@ -224,8 +224,6 @@ public final class Chaos {
             // a killed leader's lock is free again after 3 s of silent heartbeat instead of 10
             app.put("HSE_LEADER_FILE_INTERVAL", "1s");
             app.put("HSE_LEADER_FILE_HEARTBEAT_MULTIPLIER", "3");
-            app.put("FOURHSE_RESOURCE_ID", "7d3c2a10-5b4e-4f6a-9c8d-1e2f3a4b5c6d");
-            app.put("FOURHSE_ACTION_ID", "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7e");
             pipeline = processes.startPipeline("pipeline", app);
             pipeline.awaitReady(START);
         }

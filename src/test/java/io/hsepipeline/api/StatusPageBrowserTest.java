@@ -63,8 +63,6 @@ class StatusPageBrowserTest {
         SHARE.register(registry);
         SANDBOX.register(registry);
         registry.add("hse.mappings", () -> MAPPINGS.dir().toString());
-        registry.add("hse.fourhse.resource-id", () -> "7d3c2a10-5b4e-4f6a-9c8d-1e2f3a4b5c6d");
-        registry.add("hse.fourhse.action-id", () -> "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7e");
     }
 
     @AfterAll

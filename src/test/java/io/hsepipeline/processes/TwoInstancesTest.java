@@ -103,8 +103,6 @@ class TwoInstancesTest {
         settings.put("HSE_EXTRACT_POLL_TICK_MILLIS", "250");
         settings.put("HSE_EXTRACT_POLL_FIRST_MILLIS", "500");
         settings.put("HSE_EXTRACT_POLL_MAX_MILLIS", "2000");
-        settings.put("FOURHSE_RESOURCE_ID", "7d3c2a10-5b4e-4f6a-9c8d-1e2f3a4b5c6d");
-        settings.put("FOURHSE_ACTION_ID", "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7e");
         // one consumer per instance in each Kafka stage, so a group's two members are the two processes
         settings.put("HSE_EXTRACT_CONSUMERS", "1");
         settings.put("FOURHSE_CONCURRENCY", "1");
