@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +151,9 @@ class StatusApiTest {
         assertThat(states(failed)).containsSubsequence("RECEIVED", "EXTRACTED", "FAILED");
         assertThat(failed.at("/ids/hypatos/documentId").asText()).isNotBlank();
         assertThat(ApiClient.json(api.get(failed.path("sidecar").asText())).path("stage").asText()).isEqualTo("hsegenius");
+        String hypatosId = failed.at("/ids/hypatos/documentId").asText();
+        // Hypatos is told the transfer failed (after the FAILED status, by the same dead-letter route)
+        await().atMost(WAIT).until(() -> transfersTold(hypatosId).equals(List.of(false)));
 
         HttpResponse<String> retried = api.post("/api/documents/" + id + "/retry", Map.of());
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
@@ -164,6 +169,54 @@ class StatusApiTest {
         assertThat(SHARE.folder("error").resolve(name)).doesNotExist();
         assertThat(SHARE.folder("error").resolve(name + ".error.json")).doesNotExist();
         assertThat(SHARE.folder("processing").resolve(id + ".pdf")).doesNotExist();
+        // the retried upload succeeded: Hypatos hears it, as after a first successful upload
+        await().atMost(WAIT).until(() -> transfersTold(hypatosId).equals(List.of(false, true)));
+        assertThat(SANDBOX.entities("hypatos").path("documents")).filteredOn(d -> d.path("id").asText().equals(hypatosId))
+                .singleElement().satisfies(d -> assertThat(d.path("state").asText()).isEqualTo("transferred"));
+    }
+
+    @Test
+    void documentFailedAtValidateIsValidatedByTheNextBatchRunAfterTheFixAndNothingIsMadeTwice() throws Exception {
+        ApiClient api = new ApiClient(port);
+        byte[] pdf = acetone();
+        String id = TestPdfs.sha256(pdf);
+        String name = TestShare.uniqueName("acetone-validate-failing");
+        // HSE Genius's Swagger stops declaring History's filter by upload: the batch refuses to validate the document
+        SANDBOX.faults("{\"hsegenius\": {\"declaredFilters\": \"eer_codes,id,status,title,product_name\"}}");
+        try {
+            SHARE.drop("inbox", name, pdf);
+            await().atMost(WAIT).until(() -> "FAILED".equals(api.document(id).path("state").asText())
+                    && Files.exists(SHARE.folder("error").resolve(name)));
+        } finally {
+            SANDBOX.faults("{\"hsegenius\": {\"declaredFilters\": \"eer_codes,upload,id,status,title,product_name\"}}");
+        }
+        JsonNode failed = api.document(id);
+        assertThat(failed.path("stage").asText()).isEqualTo("validate");
+        assertThat(failed.path("detail").asText()).contains("does not declare the filter 'upload'");
+        assertThat(failed.path("retryable").asBoolean()).isTrue();
+        String uploadId = failed.at("/ids/hsegenius/uploadId").asText();
+        assertThat(uploadId).isNotBlank();
+
+        HttpResponse<String> retried = api.post("/api/documents/" + id + "/retry", Map.of());
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+        assertThat(ApiClient.json(retried).path("state").asText()).isEqualTo("UPLOADED");
+        assertThat(SHARE.folder("processing").resolve(id + ".pdf")).hasBinaryContent(pdf);
+        assertThat(api.post("/api/documents/" + id + "/retry", Map.of()).statusCode()).isEqualTo(409);
+
+        await().atMost(WAIT).until(() -> "DONE".equals(api.document(id).path("state").asText()));
+        JsonNode done = api.document(id);
+        assertThat(states(done)).containsSubsequence("UPLOADED", "FAILED", "UPLOADED", "VALIDATED", "PUBLISHED", "DONE");
+        // the same upload validated: HSE Genius holds one upload of the document, each service one record
+        assertThat(done.at("/ids/hsegenius/uploadId").asText()).isEqualTo(uploadId);
+        assertThat(SANDBOX.entities("hsegenius").path("uploads"))
+                .filteredOn(upload -> upload.path("filename").asText().equals(id + ".pdf")).hasSize(1);
+        assertThat(done.at("/ids/fourhse")).hasSize(1);
+        assertThat(done.at("/ids/qehs")).hasSize(1);
+        assertThat(SHARE.folder("done").resolve(name)).hasBinaryContent(pdf);
+        assertThat(SHARE.folder("error").resolve(name)).doesNotExist();
+        assertThat(SHARE.folder("error").resolve(name + ".error.json")).doesNotExist();
+        // Hypatos heard of the successful upload once, and of nothing else: validate is after the transfer
+        assertThat(transfersTold(done.at("/ids/hypatos/documentId").asText())).containsExactly(true);
     }
 
     @Test
@@ -242,6 +295,14 @@ class StatusApiTest {
         });
         assertThat(implemented).isNotEmpty().isEqualTo(documented);
         assertThat(new ApiClient(port).get("/").body()).contains("status.js");
+    }
+
+    /** What the Hypatos sandbox was told of the document's transfer (successful or not), oldest first. */
+    private static List<Boolean> transfersTold(String hypatosId) {
+        return StreamSupport.stream(SANDBOX.entities("hypatos").path("feedback").spliterator(), false)
+                .filter(f -> f.path("kind").asText().equals("transfer") && f.path("documentId").asText().equals(hypatosId))
+                .sorted(Comparator.comparing(f -> Instant.parse(f.path("at").asText())))
+                .map(f -> f.at("/body/successful").asBoolean()).toList();
     }
 
     private static List<String> states(JsonNode document) {
