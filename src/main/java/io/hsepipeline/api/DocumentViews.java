@@ -49,14 +49,19 @@ public class DocumentViews {
         if (!isDocumentId(documentId)) {
             return Optional.empty();
         }
-        Optional<StatusRecord> latest = store.latest(documentId);
         Map<String, Object> received = journalEntry(documentId, "received");
+        List<StatusRecord> history = store.history(documentId);
+        if (history.isEmpty() && received != null) {
+            // ended long ago, the store forgot it: its states still on the topic
+            history = store.recall(documentId);
+        }
+        Optional<StatusRecord> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
         if (latest.isEmpty() && received == null) {
             return Optional.empty();
         }
         Map<String, Object> result = journalEntry(documentId, DocumentOutcomes.RESULT);
         Map<String, Object> fields = result == null ? Map.of() : map(result.get("fields"));
-        List<TimelineEntry> timeline = timeline(documentId, received, fields);
+        List<TimelineEntry> timeline = timeline(documentId, history, received, fields);
         TimelineEntry last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
         StatusRecord now = latest.orElse(null);
         Map<String, Object> ids = new LinkedHashMap<>();
@@ -74,7 +79,8 @@ public class DocumentViews {
                 now != null ? now.reason() : null, now != null ? now.detail() : null,
                 location(result), ids, fields.get("eerCodes"), fields.get("hpCodes"),
                 sidecar(documentId).isPresent() ? "/api/documents/" + documentId + "/sidecar" : null,
-                DocumentState.FAILED.name().equals(state) || deliveryFailure(documentId).isPresent(), timeline));
+                DocumentState.FAILED.name().equals(state)
+                        || !DocumentState.DONE.name().equals(state) && deliveryFailure(documentId).isPresent(), timeline));
     }
 
     /**
@@ -93,7 +99,10 @@ public class DocumentViews {
                 : failures.keySet().stream().filter(List.of("fourhse", "qehs")::contains).findFirst();
     }
 
-    /** Each document's latest state, the most recent first, filtered; null filters match everything. */
+    /**
+     * Each document's latest state, the most recent first, filtered; null filters match everything. Documents the
+     * store forgot (ended before the last hse.api.ended-documents-in-memory) are not listed.
+     */
     public List<Summary> list(DocumentState state, Instant since, String folder) {
         return store.latestOfAll().stream()
                 .filter(s -> state == null || s.state() == state)
@@ -104,10 +113,12 @@ public class DocumentViews {
                 .toList();
     }
 
+    /** Documents per state, those the store forgot included. */
     public Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
+        Map<DocumentState, Long> forgotten = store.forgottenCounts();
         for (DocumentState state : DocumentState.values()) {
-            counts.put(state.name(), 0L);
+            counts.put(state.name(), forgotten.getOrDefault(state, 0L));
         }
         store.latestOfAll().forEach(s -> counts.merge(s.state().name(), 1L, Long::sum));
         return counts;
@@ -137,9 +148,10 @@ public class DocumentViews {
         return id != null && id.matches("[0-9a-f]{64}");
     }
 
-    private List<TimelineEntry> timeline(String documentId, Map<String, Object> received, Map<String, Object> fields) {
+    private List<TimelineEntry> timeline(String documentId, List<StatusRecord> history, Map<String, Object> received,
+                                         Map<String, Object> fields) {
         List<TimelineEntry> entries = new ArrayList<>();
-        for (StatusRecord s : store.history(documentId)) {
+        for (StatusRecord s : history) {
             entries.add(new TimelineEntry(s.state().name(), s.stage(), s.time(), s.reason(), s.detail(), "status"));
         }
         // what the journal proves, for states compaction may have removed from the topic

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -33,8 +34,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.kafka.KafkaClients;
+import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.status.DocumentState;
 import io.hsepipeline.testing.SandboxHttp;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
@@ -115,7 +118,7 @@ class StatusApiTest {
         assertThat(done.at("/counts/DONE").asInt()).isPositive();
 
         // after compaction the topic may hold the latest state only: the journal on the share still proves these
-        StatusStore forgotten = new StatusStore(kafka, settings, JSON);
+        StatusStore forgotten = new StatusStore(kafka, new TopicLookup(kafka), settings, JSON, 1);
         DocumentViews.Detail fromJournal = new DocumentViews(forgotten, journal, share).detail(id).orElseThrow();
         assertThat(fromJournal.timeline()).extracting(DocumentViews.TimelineEntry::state)
                 .containsExactly("RECEIVED", "PUBLISHED", "DONE");
@@ -250,6 +253,40 @@ class StatusApiTest {
         assertThat(done.at("/ids/qehs")).hasSize(1);
         assertThat(done.at("/ids/fourhse")).hasSize(1);
         assertThat(SHARE.folder("done").resolve(name)).hasBinaryContent(pdf);
+    }
+
+    @Test
+    void documentsThatEndedBeforeTheLastOneAreForgottenYetCountedAndAnsweredFromTheTopic() throws Exception {
+        ApiClient api = new ApiClient(port);
+        byte[] first = acetone();
+        byte[] second = acetone();
+        SHARE.drop("inbox", TestShare.uniqueName("acetone-first"), first);
+        SHARE.drop("inbox", TestShare.uniqueName("acetone-second"), second);
+        List<String> ids = List.of(TestPdfs.sha256(first), TestPdfs.sha256(second));
+        await().atMost(WAIT).until(() -> ids.stream().allMatch(id -> "DONE".equals(api.document(id).path("state").asText())));
+
+        // a store that keeps one ended document: at least one of the two is forgotten once the topic is read
+        StatusStore capped = new StatusStore(kafka, new TopicLookup(kafka), settings, JSON, 1);
+        capped.start();
+        try {
+            await().atMost(WAIT).until(capped::caughtUp);
+            String forgotten = ids.stream().filter(id -> capped.history(id).isEmpty()).findFirst().orElseThrow();
+            DocumentViews views = new DocumentViews(capped, journal, share);
+
+            Map<String, Long> all = ApiClient.json(api.get("/api/documents?size=1")).path("counts").properties().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().asLong()));
+            assertThat(views.counts()).isEqualTo(all);
+            assertThat(views.list(DocumentState.DONE, null, null)).hasSize(1);
+            assertThat(capped.documentsInMemory()).isLessThan(all.values().stream().mapToInt(Long::intValue).sum());
+
+            DocumentViews.Detail detail = views.detail(forgotten).orElseThrow();
+            assertThat(detail.state()).isEqualTo("DONE");
+            // the states only the topic has (the journal proves RECEIVED, PUBLISHED and DONE): read from it again
+            assertThat(detail.timeline()).filteredOn(entry -> "status".equals(entry.source()))
+                    .extracting(DocumentViews.TimelineEntry::state).contains("EXTRACTED", "UPLOADED", "DONE");
+        } finally {
+            capped.stop();
+        }
     }
 
     @Test
