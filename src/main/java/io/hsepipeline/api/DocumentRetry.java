@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import io.hsepipeline.extract.HypatosTransfer;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.kafka.KafkaClients;
 import io.hsepipeline.outcome.DocumentOutcomes;
@@ -54,7 +55,8 @@ import io.hsepipeline.status.StatusRecord;
  * or the record is gone), the document is re-driven from the upload instead: the upload's journal entries are set
  * aside and its extracted record is sent again, so the upload stage makes a new upload.
  * <p>
- * Hypatos, told the transfer failed, is told of the success when the retried upload succeeds (HypatosTransfer).
+ * Hypatos, told the transfer failed when the upload failed, is told of the success when the retried upload succeeds,
+ * as after a first successful upload: what says it was told is set aside with the failure.
  */
 @Component
 public class DocumentRetry {
@@ -69,6 +71,11 @@ public class DocumentRetry {
     private static final Set<String> RECORD_STAGES = Set.of("fourhse", "qehs");
     /** Journal entries of the upload, set aside when a validate retry re-drives from the upload. */
     private static final List<String> UPLOAD_ENTRIES = List.of("hsegenius", "hsegenius-attempt", VALIDATE);
+    /**
+     * What says Hypatos was told of the transfer, so it is not told twice: the journal entry of HypatosTransfer, or
+     * the once-only key of an idempotent block around it (done-&lt;step&gt;).
+     */
+    private static final List<String> TRANSFER_TOLD = List.of(HypatosTransfer.ENTRY, "done-" + HypatosTransfer.ENTRY);
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(DocumentRetry.class);
@@ -215,6 +222,10 @@ public class DocumentRetry {
         if (fromUpload) {
             // the upload stage starts afresh, without looking for the old upload: HSE Genius cannot parse it
             UPLOAD_ENTRIES.forEach(entry -> setAside(documentId, entry, entry + "-" + failedEntry));
+        }
+        if ("hsegenius".equals(stage)) {
+            // the failed upload told Hypatos the transfer failed: the retried upload tells it of the success
+            TRANSFER_TOLD.forEach(entry -> setAside(documentId, entry, entry + "-" + failedEntry));
         }
         share.moveTo(pdf, share.processingPdf(documentId));
         if (Files.exists(sidecar, LinkOption.NOFOLLOW_LINKS)) {

@@ -17,8 +17,7 @@ import io.hsepipeline.journal.DocumentJournal;
 
 /**
  * Telling Hypatos whether a document's transfer succeeded ({@code direct:hypatos-transfer}), once per document:
- * the {@code hypatos-transfer} journal entry records what was sent, and a second call sends nothing, except a
- * success after a reported failure (the document retried after its cause was fixed).
+ * the {@code hypatos-transfer} journal entry records what was sent, and a second call sends nothing.
  * The request is a map {@code {hypatosDocumentId, successful, message?, documentId?}}; without our document id
  * the document is found by its Hypatos id in the {@code extract} entries.
  */
@@ -54,19 +53,11 @@ public class HypatosTransfer {
                         + hypatosId + "; pass documentId with the transfer"));
     }
 
-    /**
-     * Whether this request has nothing to tell Hypatos: a transfer was reported already, and it was a success or
-     * this one is a failure too. A success after a reported failure (a retried upload) is told: Hypatos' users
-     * would otherwise see the document as failed for good.
-     */
-    public boolean alreadySent(String documentId, Map<String, Object> request) {
+    public boolean alreadySent(String documentId) {
         Optional<Map> sent = journal.read(documentId, ENTRY, Map.class);
-        boolean nothingNew = sent.map(entry -> Boolean.TRUE.equals(entry.get("successful"))
-                || !Boolean.TRUE.equals(request.get("successful"))).orElse(false);
-        if (nothingNew) {
-            LOG.info("Document {}: transfer already reported to Hypatos at {}", documentId, sent.get().get("at"));
-        }
-        return nothingNew;
+        sent.ifPresent(entry -> LOG.info("Document {}: transfer already reported to Hypatos at {}", documentId,
+                entry.get("at")));
+        return sent.isPresent();
     }
 
     public HypatosRequest request(Map<String, Object> request) {
