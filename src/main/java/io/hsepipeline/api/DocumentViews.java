@@ -34,6 +34,7 @@ public class DocumentViews {
     static final String FAILED_ENTRY = "failed-";
     private static final Duration SAME_EVENT = Duration.ofMinutes(1);
     private static final List<String> SERVICES = List.of("hypatos", "hsegenius", "fourhse", "qehs");
+    private static final List<String> DELIVERY_STAGES = List.of("fourhse", "qehs");
 
     private final StatusStore store;
     private final DocumentJournal journal;
@@ -55,7 +56,8 @@ public class DocumentViews {
             // ended long ago, the store forgot it: its states still on the topic
             history = store.recall(documentId);
         }
-        Optional<StatusRecord> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+        Optional<StatusRecord> latest = history.isEmpty() ? Optional.empty()
+                : Optional.of(shown(history.get(history.size() - 1)));
         if (latest.isEmpty() && received == null) {
             return Optional.empty();
         }
@@ -96,7 +98,32 @@ public class DocumentViews {
         Map<String, Object> fields = result == null ? null : map(result.get("fields"));
         Map<String, Object> failures = fields == null ? null : map(fields.get("failures"));
         return failures == null ? Optional.empty()
-                : failures.keySet().stream().filter(List.of("fourhse", "qehs")::contains).findFirst();
+                : failures.keySet().stream().filter(DELIVERY_STAGES::contains).findFirst();
+    }
+
+    /**
+     * The state to show: the latest, unless it is one delivery stage's DELIVERED while the other delivery stage's
+     * failure is in the result. Then the document is shown FAILED at that stage, with its reason, so that the list,
+     * its state filter and the counts do not hide a document waiting for a retry.
+     */
+    @SuppressWarnings("unchecked")
+    StatusRecord shown(StatusRecord latest) {
+        if (latest.state() != DocumentState.DELIVERED) {
+            return latest;
+        }
+        Map<String, Object> result = journalEntry(latest.documentId(), DocumentOutcomes.RESULT);
+        Map<String, Object> fields = result == null ? null : map(result.get("fields"));
+        Map<String, Object> failures = fields == null ? null : map(fields.get("failures"));
+        if (failures == null) {
+            return latest;
+        }
+        return DELIVERY_STAGES.stream().filter(failures::containsKey).findFirst()
+                .map(stage -> {
+                    Map<String, Object> failure = map(failures.get(stage));
+                    return new StatusRecord(latest.documentId(), DocumentState.FAILED, stage, latest.fileName(),
+                            latest.watchedFolder(), latest.time(), text(failure, "reason"), text(failure, "detail"));
+                })
+                .orElse(latest);
     }
 
     /**
@@ -105,6 +132,7 @@ public class DocumentViews {
      */
     public List<Summary> list(DocumentState state, Instant since, String folder) {
         return store.latestOfAll().stream()
+                .map(this::shown)
                 .filter(s -> state == null || s.state() == state)
                 .filter(s -> folder == null || folder.equals(s.watchedFolder()))
                 .filter(s -> since == null || (s.time() != null && !Instant.parse(s.time()).isBefore(since)))
@@ -120,7 +148,7 @@ public class DocumentViews {
         for (DocumentState state : DocumentState.values()) {
             counts.put(state.name(), forgotten.getOrDefault(state, 0L));
         }
-        store.latestOfAll().forEach(s -> counts.merge(s.state().name(), 1L, Long::sum));
+        store.latestOfAll().forEach(s -> counts.merge(shown(s).state().name(), 1L, Long::sum));
         return counts;
     }
 

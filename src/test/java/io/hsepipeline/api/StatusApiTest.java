@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.status.DocumentState;
+import io.hsepipeline.status.StatusRecord;
 import io.hsepipeline.testing.SandboxHttp;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
@@ -72,6 +74,12 @@ class StatusApiTest {
 
     @Autowired
     ShareFolders share;
+
+    @Autowired
+    StatusStore store;
+
+    @Autowired
+    ProducerTemplate camel;
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
@@ -242,6 +250,20 @@ class StatusApiTest {
             assertThat(entry.path("state").asText()).isEqualTo("FAILED");
             assertThat(entry.path("stage").asText()).isEqualTo("qehs");
         });
+        // 4HSE's DELIVERED written after QEHS's FAILED, as it may be: the list still shows the document FAILED at qehs
+        camel.sendBody("direct:document-status", new StatusRecord(id, DocumentState.DELIVERED, "fourhse", name, "inbox",
+                Instant.now().toString(), null, null));
+        await().atMost(WAIT).until(() -> store.latest(id).map(s -> s.state() == DocumentState.DELIVERED
+                && s.stage().equals("fourhse")).orElse(false));
+        JsonNode listed = ApiClient.json(api.get("/api/documents?state=FAILED&size=500"));
+        assertThat(listed.path("items")).filteredOn(item -> item.path("documentId").asText().equals(id)).singleElement()
+                .satisfies(item -> {
+                    assertThat(item.path("stage").asText()).isEqualTo("qehs");
+                    assertThat(item.path("reason").asText()).isNotBlank();
+                });
+        assertThat(ApiClient.json(api.get("/api/documents?state=DELIVERED&size=500")).path("items"))
+                .noneSatisfy(item -> assertThat(item.path("documentId").asText()).isEqualTo(id));
+        assertThat(api.document(id).path("state").asText()).isEqualTo("FAILED");
 
         HttpResponse<String> retried = api.post("/api/documents/" + id + "/retry", Map.of());
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
