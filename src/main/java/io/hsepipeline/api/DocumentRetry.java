@@ -28,7 +28,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.extract.HypatosTransfer;
@@ -51,8 +50,8 @@ import io.hsepipeline.status.StatusRecord;
  * <p>
  * Stage {@code validate} has no input record to re-send: the HSE Genius batch finds its documents in the journal, so
  * the document is put back (PDF to processing/, result no longer ended) and the next batch run validates it again.
- * When HSE Genius can no longer parse its upload (the parse wait is over and nothing was published: it never parsed,
- * or the record is gone), the document is re-driven from the upload instead: the upload's journal entries are set
+ * When HSE Genius has none of the upload's records any more (ValidateAgain: it never parsed the upload, or they
+ * were removed there), the document is re-driven from the upload instead: the upload's journal entries are set
  * aside and its extracted record is sent again, so the upload stage makes a new upload.
  * <p>
  * Hypatos, told the transfer failed when the upload failed, is told of the success when the retried upload succeeds,
@@ -70,7 +69,8 @@ public class DocumentRetry {
     /** Stages that fail a record after publication: the PDF stays in done/, the record is sent again. */
     private static final Set<String> RECORD_STAGES = Set.of("fourhse", "qehs");
     /** Journal entries of the upload, set aside when a validate retry re-drives from the upload. */
-    private static final List<String> UPLOAD_ENTRIES = List.of("hsegenius", "hsegenius-attempt", VALIDATE);
+    private static final List<String> UPLOAD_ENTRIES = List.of(ValidateAgain.UPLOAD_ENTRY, "hsegenius-attempt",
+            ValidateAgain.PROGRESS_ENTRY);
     /**
      * What says Hypatos was told of the transfer, so it is not told twice: the journal entry of HypatosTransfer, or
      * the once-only key of an idempotent block around it (done-&lt;step&gt;).
@@ -89,11 +89,11 @@ public class DocumentRetry {
     private final PipelineSettings.Topics topics;
     private final ProducerTemplate camel;
     private final CamelContext context;
-    private final Duration parseMaxWait;
+    private final ValidateAgain validateAgain;
 
     public DocumentRetry(StatusStore store, DocumentViews views, DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes,
                          KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel, CamelContext context,
-                         @Value("${hse.hsegenius.parse-max-wait}") Duration parseMaxWait) {
+                         ValidateAgain validateAgain) {
         this.store = store;
         this.views = views;
         this.journal = journal;
@@ -103,7 +103,7 @@ public class DocumentRetry {
         this.topics = settings.topics();
         this.camel = camel;
         this.context = context;
-        this.parseMaxWait = parseMaxWait;
+        this.validateAgain = validateAgain;
     }
 
     /** Retries the document; returns the state it is back in. */
@@ -116,7 +116,7 @@ public class DocumentRetry {
             throw new ApiProblem.Conflict("Document " + documentId + " failed at stage " + stage + ", which the API"
                     + " cannot re-drive; drop the PDF again under a new name, or see the README (Operations).");
         }
-        boolean fromUpload = VALIDATE.equals(stage) && uploadCannotBeValidated(documentId);
+        boolean fromUpload = VALIDATE.equals(stage) && validateAgain.needsNewUpload(documentId);
         // looked up before anything moves: without its input record the stage cannot run again
         List<ConsumerRecord<String, String>> inputs = inputs(documentId, stage, fromUpload);
         journal.exclusively(documentId, () -> {
@@ -158,21 +158,6 @@ public class DocumentRetry {
                     + " under a new name.");
         }
         return inputs;
-    }
-
-    /**
-     * True when the batch could not validate the document again: its upload is older than the parse wait and none
-     * of its records was published, so HSE Genius never parsed it or its parsed records are gone.
-     */
-    @SuppressWarnings("unchecked")
-    private boolean uploadCannotBeValidated(String documentId) {
-        Map<String, Object> upload = journal.read(documentId, "hsegenius", Map.class).orElse(null);
-        if (upload == null || upload.get("uploadedAt") == null) {
-            return true;
-        }
-        Map<String, Object> progress = journal.read(documentId, VALIDATE, Map.class).orElse(Map.of());
-        boolean published = progress.get("published") instanceof Map<?, ?> records && !records.isEmpty();
-        return !published && Instant.parse(upload.get("uploadedAt").toString()).plus(parseMaxWait).isBefore(Instant.now());
     }
 
     /** Puts the document back where the stage expects it; a retry cut short before sending is simply continued. */
