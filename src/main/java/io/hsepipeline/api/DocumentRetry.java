@@ -68,9 +68,13 @@ public class DocumentRetry {
     private static final Set<String> FILE_STAGES = Set.of("extract", "hsegenius", VALIDATE);
     /** Stages that fail a record after publication: the PDF stays in done/, the record is sent again. */
     private static final Set<String> RECORD_STAGES = Set.of("fourhse", "qehs");
-    /** Journal entries of the upload, set aside when a validate retry re-drives from the upload. */
+    /**
+     * Journal entries of the upload, set aside when a validate retry re-drives from the upload: the upload, its
+     * attempt, the batch's progress, and the once-only key of its announcement (done-announce), so that the new
+     * upload is announced.
+     */
     private static final List<String> UPLOAD_ENTRIES = List.of(ValidateAgain.UPLOAD_ENTRY, "hsegenius-attempt",
-            ValidateAgain.PROGRESS_ENTRY);
+            ValidateAgain.PROGRESS_ENTRY, "done-announce");
     /**
      * What says Hypatos was told of the transfer, so it is not told twice: the journal entry of HypatosTransfer, or
      * the once-only key of an idempotent block around it (done-&lt;step&gt;).

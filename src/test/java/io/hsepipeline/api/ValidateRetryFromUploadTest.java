@@ -98,6 +98,10 @@ class ValidateRetryFromUploadTest {
         JsonNode done = api.document(id);
         String secondUpload = done.at("/ids/hsegenius/uploadId").asText();
         assertThat(secondUpload).isNotBlank().isNotEqualTo(firstUpload);
+        // the new upload is announced (UPLOADED) like a first one
+        assertThat(StreamSupport.stream(done.path("timeline").spliterator(), false)
+                .map(entry -> entry.path("state").asText()).toList())
+                .containsSubsequence("UPLOADED", "FAILED", "EXTRACTED", "UPLOADED", "VALIDATED", "DONE");
         assertThat(SANDBOX.entities("hsegenius").path("uploads"))
                 .filteredOn(upload -> upload.path("filename").asText().equals(id + ".pdf")).hasSize(2);
         assertThat(done.at("/ids/fourhse")).hasSize(1);
