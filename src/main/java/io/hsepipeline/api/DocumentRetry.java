@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.hsepipeline.extract.HypatosTransfer;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.kafka.KafkaClients;
 import io.hsepipeline.outcome.DocumentOutcomes;
@@ -45,16 +47,39 @@ import io.hsepipeline.status.StatusRecord;
  * and its result no longer ended. The journal entry {@code retry} says a retry is under way until its record is
  * sent, so a retry cut short is finished by the next one and two at once act once. A document that fails again
  * is FAILED again, with its new reason.
+ * <p>
+ * Stage {@code validate} has no input record to re-send: the HSE Genius batch finds its documents in the journal, so
+ * the document is put back (PDF to processing/, result no longer ended) and the next batch run validates it again.
+ * When HSE Genius has none of the upload's records any more (ValidateAgain: it never parsed the upload, or they
+ * were removed there), the document is re-driven from the upload instead: the upload's journal entries are set
+ * aside and its extracted record is sent again, so the upload stage makes a new upload.
+ * <p>
+ * Hypatos, told the transfer failed when the upload failed, is told of the success when the retried upload succeeds,
+ * as after a first successful upload: what says it was told is set aside with the failure.
  */
 @Component
 public class DocumentRetry {
 
     /** Journal entry: the retry under way, {@code sent} once its record is on Kafka. */
     static final String RETRY_ENTRY = "retry";
+    /** The HSE Genius batch stage: it reads its documents from the journal, not from a topic. */
+    private static final String VALIDATE = "validate";
     /** Stages whose failure moves the PDF to error/: retried by putting it back and re-sending their input. */
-    private static final Set<String> FILE_STAGES = Set.of("extract", "hsegenius");
+    private static final Set<String> FILE_STAGES = Set.of("extract", "hsegenius", VALIDATE);
     /** Stages that fail a record after publication: the PDF stays in done/, the record is sent again. */
     private static final Set<String> RECORD_STAGES = Set.of("fourhse", "qehs");
+    /**
+     * Journal entries of the upload, set aside when a validate retry re-drives from the upload: the upload, its
+     * attempt, the batch's progress, and the once-only key of its announcement (done-announce), so that the new
+     * upload is announced.
+     */
+    private static final List<String> UPLOAD_ENTRIES = List.of(ValidateAgain.UPLOAD_ENTRY, "hsegenius-attempt",
+            ValidateAgain.PROGRESS_ENTRY, "done-announce");
+    /**
+     * What says Hypatos was told of the transfer, so it is not told twice: the journal entry of HypatosTransfer, or
+     * the once-only key of an idempotent block around it (done-&lt;step&gt;).
+     */
+    private static final List<String> TRANSFER_TOLD = List.of(HypatosTransfer.ENTRY, "done-" + HypatosTransfer.ENTRY);
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(DocumentRetry.class);
@@ -68,9 +93,11 @@ public class DocumentRetry {
     private final PipelineSettings.Topics topics;
     private final ProducerTemplate camel;
     private final CamelContext context;
+    private final ValidateAgain validateAgain;
 
     public DocumentRetry(StatusStore store, DocumentViews views, DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes,
-                         KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel, CamelContext context) {
+                         KafkaClients kafka, PipelineSettings settings, ProducerTemplate camel, CamelContext context,
+                         ValidateAgain validateAgain) {
         this.store = store;
         this.views = views;
         this.journal = journal;
@@ -80,6 +107,7 @@ public class DocumentRetry {
         this.topics = settings.topics();
         this.camel = camel;
         this.context = context;
+        this.validateAgain = validateAgain;
     }
 
     /** Retries the document; returns the state it is back in. */
@@ -92,23 +120,21 @@ public class DocumentRetry {
             throw new ApiProblem.Conflict("Document " + documentId + " failed at stage " + stage + ", which the API"
                     + " cannot re-drive; drop the PDF again under a new name, or see the README (Operations).");
         }
+        boolean fromUpload = VALIDATE.equals(stage) && validateAgain.needsNewUpload(documentId);
         // looked up before anything moves: without its input record the stage cannot run again
-        List<ConsumerRecord<String, String>> inputs = deadLetters(documentId, stage);
-        if (inputs.isEmpty()) {
-            throw new ApiProblem.Conflict("Document " + documentId + " has no dead letter on "
-                    + topics.deadLetter(stage) + " to re-send; it cannot be re-driven from stage " + stage + ".");
-        }
+        List<ConsumerRecord<String, String>> inputs = inputs(documentId, stage, fromUpload);
         journal.exclusively(documentId, () -> {
-            prepare(documentId, stage);
+            prepare(documentId, stage, fromUpload);
             return null;
         });
         forgetCachedMappings();
         send(inputs, stage);
         journal.write(documentId, RETRY_ENTRY, Map.of("stage", stage, "requestedAt", Instant.now().toString(),
-                "sent", true, "records", inputs.size()));
+                "sent", true, "records", inputs.size(), "fromUpload", fromUpload));
         DocumentState back = switch (stage) {
             case "extract" -> DocumentState.RECEIVED;
             case "hsegenius" -> DocumentState.EXTRACTED;
+            case VALIDATE -> fromUpload ? DocumentState.EXTRACTED : DocumentState.UPLOADED;
             default -> DocumentState.PUBLISHED;
         };
         StatusRecord status = outcomes.status(documentId, back.name(), "retry");
@@ -119,15 +145,37 @@ public class DocumentRetry {
         return status;
     }
 
+    /**
+     * The records the retry sends: the stage's dead letters; none for validate, whose batch reads the journal; the
+     * extracted record when validate is re-driven from the upload.
+     */
+    private List<ConsumerRecord<String, String>> inputs(String documentId, String stage, boolean fromUpload) {
+        if (VALIDATE.equals(stage) && !fromUpload) {
+            return List.of();
+        }
+        String topic = fromUpload ? topics.extracted() : topics.deadLetter(stage);
+        List<ConsumerRecord<String, String>> inputs = lastRecords(topic, record -> fromUpload
+                ? documentId.equals(record.key()) : documentId.equals(header(record, "hse_document_id")));
+        if (inputs.isEmpty()) {
+            throw new ApiProblem.Conflict("Document " + documentId + " has no record on " + topic + " to re-send; it"
+                    + " cannot be re-driven from stage " + (fromUpload ? "hsegenius" : stage) + ". Drop the PDF again"
+                    + " under a new name.");
+        }
+        return inputs;
+    }
+
     /** Puts the document back where the stage expects it; a retry cut short before sending is simply continued. */
     @SuppressWarnings("unchecked")
-    private void prepare(String documentId, String stage) {
+    private void prepare(String documentId, String stage, boolean fromUpload) {
         Map<String, Object> pending = journal.read(documentId, RETRY_ENTRY, Map.class).orElse(Map.of());
         Map<String, Object> result = new LinkedHashMap<>(journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
                 .orElseThrow(() -> new ApiProblem.Conflict("Document " + documentId + " has no result in its journal"
                         + " on this share; it cannot be retried here.")));
         Map<String, Object> fields = new LinkedHashMap<>((Map<String, Object>) result.getOrDefault("fields", Map.of()));
-        if (RECORD_STAGES.contains(stage)) {
+        // validate failing after its records went out keeps the PDF in processing/: the failure is the result's
+        boolean failedAfterRelease = VALIDATE.equals(stage) && result.get("endedAs") == null
+                && fields.get("failures") instanceof Map<?, ?> failures && failures.containsKey(stage);
+        if (RECORD_STAGES.contains(stage) || failedAfterRelease) {
             Map<String, Object> failures = new LinkedHashMap<>((Map<String, Object>) fields.getOrDefault("failures", Map.of()));
             Object failure = failures.remove(stage);
             if (failure != null) {
@@ -158,7 +206,15 @@ public class DocumentRetry {
         journal.write(documentId, RETRY_ENTRY, Map.of("stage", stage, "sent", false));
         if ("extract".equals(stage)) {
             // the extract stage starts afresh: its journal entry of the failed attempt is kept under another name
-            setAside(documentId, "extract", failedEntry.replace(DocumentViews.FAILED_ENTRY, "extract-failed-"));
+            setAside(documentId, "extract", "extract-" + failedEntry);
+        }
+        if (fromUpload) {
+            // the upload stage starts afresh, without looking for the old upload: HSE Genius cannot parse it
+            UPLOAD_ENTRIES.forEach(entry -> setAside(documentId, entry, entry + "-" + failedEntry));
+        }
+        if ("hsegenius".equals(stage)) {
+            // the failed upload told Hypatos the transfer failed: the retried upload tells it of the success
+            TRANSFER_TOLD.forEach(entry -> setAside(documentId, entry, entry + "-" + failedEntry));
         }
         share.moveTo(pdf, share.processingPdf(documentId));
         if (Files.exists(sidecar, LinkOption.NOFOLLOW_LINKS)) {
@@ -197,12 +253,8 @@ public class DocumentRetry {
         return share.root().resolve(".hse").resolve(documentId).resolve(name);
     }
 
-    /**
-     * The document's dead letters of the stage, the last one per key (the document, or each of its records), as
-     * they are now on the topic.
-     */
-    private List<ConsumerRecord<String, String>> deadLetters(String documentId, String stage) {
-        String topic = topics.deadLetter(stage);
+    /** The records of the topic that match, the last one per key (the document, or each of its records), as they are now. */
+    private List<ConsumerRecord<String, String>> lastRecords(String topic, Predicate<ConsumerRecord<String, String>> match) {
         Map<String, ConsumerRecord<String, String>> last = new LinkedHashMap<>();
         try (KafkaConsumer<String, String> consumer = kafka.consumer("hse-retry-" + UUID.randomUUID())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -212,8 +264,7 @@ public class DocumentRetry {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    Header of = record.headers().lastHeader("hse_document_id");
-                    if (of != null && documentId.equals(new String(of.value(), StandardCharsets.UTF_8))) {
+                    if (match.test(record)) {
                         last.remove(record.key());
                         last.put(record.key(), record);
                     }
@@ -223,11 +274,18 @@ public class DocumentRetry {
         return new ArrayList<>(last.values());
     }
 
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     private void send(List<ConsumerRecord<String, String>> deadLetters, String stage) {
         try (KafkaProducer<String, String> producer = kafka.producer("hse-retry-" + UUID.randomUUID())) {
             for (ConsumerRecord<String, String> dead : deadLetters) {
-                Header original = dead.headers().lastHeader("hse_original_topic");
-                String topic = original == null ? "" : new String(original.value(), StandardCharsets.UTF_8);
+                // a dead letter goes back where it came from; any other record (the extracted one) to its own topic
+                String original = header(dead, "hse_original_topic");
+                String topic = !dead.topic().startsWith(topics.deadLetterPrefix()) ? dead.topic()
+                        : original == null ? "" : original;
                 if (topic.isBlank() && "extract".equals(stage)) {
                     // the Hypatos poller's dead letters were never consumed from a topic: theirs is the received one
                     topic = topics.received();

@@ -34,6 +34,7 @@ public class DocumentViews {
     static final String FAILED_ENTRY = "failed-";
     private static final Duration SAME_EVENT = Duration.ofMinutes(1);
     private static final List<String> SERVICES = List.of("hypatos", "hsegenius", "fourhse", "qehs");
+    private static final List<String> DELIVERY_STAGES = List.of("fourhse", "qehs");
 
     private final StatusStore store;
     private final DocumentJournal journal;
@@ -49,14 +50,20 @@ public class DocumentViews {
         if (!isDocumentId(documentId)) {
             return Optional.empty();
         }
-        Optional<StatusRecord> latest = store.latest(documentId);
         Map<String, Object> received = journalEntry(documentId, "received");
+        List<StatusRecord> history = store.history(documentId);
+        if (history.isEmpty() && received != null) {
+            // ended long ago, the store forgot it: its states still on the topic
+            history = store.recall(documentId);
+        }
+        Optional<StatusRecord> latest = history.isEmpty() ? Optional.empty()
+                : Optional.of(shown(history.get(history.size() - 1)));
         if (latest.isEmpty() && received == null) {
             return Optional.empty();
         }
         Map<String, Object> result = journalEntry(documentId, DocumentOutcomes.RESULT);
         Map<String, Object> fields = result == null ? Map.of() : map(result.get("fields"));
-        List<TimelineEntry> timeline = timeline(documentId, received, fields);
+        List<TimelineEntry> timeline = timeline(documentId, history, received, fields);
         TimelineEntry last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
         StatusRecord now = latest.orElse(null);
         Map<String, Object> ids = new LinkedHashMap<>();
@@ -74,7 +81,8 @@ public class DocumentViews {
                 now != null ? now.reason() : null, now != null ? now.detail() : null,
                 location(result), ids, fields.get("eerCodes"), fields.get("hpCodes"),
                 sidecar(documentId).isPresent() ? "/api/documents/" + documentId + "/sidecar" : null,
-                DocumentState.FAILED.name().equals(state) || deliveryFailure(documentId).isPresent(), timeline));
+                DocumentState.FAILED.name().equals(state)
+                        || !DocumentState.DONE.name().equals(state) && deliveryFailure(documentId).isPresent(), timeline));
     }
 
     /**
@@ -90,12 +98,41 @@ public class DocumentViews {
         Map<String, Object> fields = result == null ? null : map(result.get("fields"));
         Map<String, Object> failures = fields == null ? null : map(fields.get("failures"));
         return failures == null ? Optional.empty()
-                : failures.keySet().stream().filter(List.of("fourhse", "qehs")::contains).findFirst();
+                : failures.keySet().stream().filter(DELIVERY_STAGES::contains).findFirst();
     }
 
-    /** Each document's latest state, the most recent first, filtered; null filters match everything. */
+    /**
+     * The state to show: the latest, unless it is one delivery stage's DELIVERED while the other delivery stage's
+     * failure is in the result. Then the document is shown FAILED at that stage, with its reason, so that the list,
+     * its state filter and the counts do not hide a document waiting for a retry.
+     */
+    @SuppressWarnings("unchecked")
+    StatusRecord shown(StatusRecord latest) {
+        if (latest.state() != DocumentState.DELIVERED) {
+            return latest;
+        }
+        Map<String, Object> result = journalEntry(latest.documentId(), DocumentOutcomes.RESULT);
+        Map<String, Object> fields = result == null ? null : map(result.get("fields"));
+        Map<String, Object> failures = fields == null ? null : map(fields.get("failures"));
+        if (failures == null) {
+            return latest;
+        }
+        return DELIVERY_STAGES.stream().filter(failures::containsKey).findFirst()
+                .map(stage -> {
+                    Map<String, Object> failure = map(failures.get(stage));
+                    return new StatusRecord(latest.documentId(), DocumentState.FAILED, stage, latest.fileName(),
+                            latest.watchedFolder(), latest.time(), text(failure, "reason"), text(failure, "detail"));
+                })
+                .orElse(latest);
+    }
+
+    /**
+     * Each document's latest state, the most recent first, filtered; null filters match everything. Documents the
+     * store forgot (ended before the last hse.api.ended-documents-in-memory) are not listed.
+     */
     public List<Summary> list(DocumentState state, Instant since, String folder) {
         return store.latestOfAll().stream()
+                .map(this::shown)
                 .filter(s -> state == null || s.state() == state)
                 .filter(s -> folder == null || folder.equals(s.watchedFolder()))
                 .filter(s -> since == null || (s.time() != null && !Instant.parse(s.time()).isBefore(since)))
@@ -104,12 +141,14 @@ public class DocumentViews {
                 .toList();
     }
 
+    /** Documents per state, those the store forgot included. */
     public Map<String, Long> counts() {
         Map<String, Long> counts = new LinkedHashMap<>();
+        Map<DocumentState, Long> forgotten = store.forgottenCounts();
         for (DocumentState state : DocumentState.values()) {
-            counts.put(state.name(), 0L);
+            counts.put(state.name(), forgotten.getOrDefault(state, 0L));
         }
-        store.latestOfAll().forEach(s -> counts.merge(s.state().name(), 1L, Long::sum));
+        store.latestOfAll().forEach(s -> counts.merge(shown(s).state().name(), 1L, Long::sum));
         return counts;
     }
 
@@ -137,9 +176,10 @@ public class DocumentViews {
         return id != null && id.matches("[0-9a-f]{64}");
     }
 
-    private List<TimelineEntry> timeline(String documentId, Map<String, Object> received, Map<String, Object> fields) {
+    private List<TimelineEntry> timeline(String documentId, List<StatusRecord> history, Map<String, Object> received,
+                                         Map<String, Object> fields) {
         List<TimelineEntry> entries = new ArrayList<>();
-        for (StatusRecord s : store.history(documentId)) {
+        for (StatusRecord s : history) {
             entries.add(new TimelineEntry(s.state().name(), s.stage(), s.time(), s.reason(), s.detail(), "status"));
         }
         // what the journal proves, for states compaction may have removed from the topic

@@ -2,10 +2,13 @@ package io.hsepipeline.api;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,20 +19,28 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.kafka.KafkaClients;
+import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
+import io.hsepipeline.status.DocumentState;
 import io.hsepipeline.status.StatusRecord;
 
 /**
- * Every document's states as {@code hse.documents.status} holds them, in memory: read from the beginning at
+ * The documents' states as {@code hse.documents.status} holds them, in memory: read from the beginning at
  * start by a consumer of its own (assigned partitions, no group, nothing committed), then followed. Compaction
  * keeps at least each document's latest state; whatever else survived, and everything seen while running, is
  * kept as its history. No database: a restart rebuilds it.
+ * <p>
+ * Memory is bounded by the documents that ended (DONE): only the last {@code hse.api.ended-documents-in-memory} to
+ * end are kept; an older one is forgotten but still counted by its state ({@link #forgottenCounts()}), and its
+ * states are read again from its partition of the topic when it is asked for ({@link #recall}). Documents in work
+ * and FAILED ones, which an operator may retry, are always kept.
  */
 @Component
 public class StatusStore implements SmartLifecycle {
@@ -41,21 +52,72 @@ public class StatusStore implements SmartLifecycle {
     private final KafkaClients kafka;
     private final String topic;
     private final ObjectMapper json;
+    /** States in which a document has ended for good: it may be forgotten. */
+    private static final Set<DocumentState> ENDED = Set.of(DocumentState.DONE, DocumentState.REJECTED,
+            DocumentState.DUPLICATE);
+
+    private final TopicLookup lookup;
+    private final int endedInMemory;
     private final Map<String, List<StatusRecord>> histories = new ConcurrentHashMap<>();
+    /** The documents in memory that ended, the earliest to end first (guarded by itself). */
+    private final LinkedHashMap<String, DocumentState> ended = new LinkedHashMap<>();
+    /** Documents forgotten, by the state they ended in (guarded by ended). */
+    private final Map<DocumentState, Long> forgotten = new EnumMap<>(DocumentState.class);
     private volatile boolean running;
     private volatile boolean caughtUp;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread reader;
 
-    public StatusStore(KafkaClients kafka, PipelineSettings settings, ObjectMapper json) {
+    public StatusStore(KafkaClients kafka, TopicLookup lookup, PipelineSettings settings, ObjectMapper json,
+                       @Value("${hse.api.ended-documents-in-memory}") int endedInMemory) {
+        if (endedInMemory < 1) {
+            throw new IllegalArgumentException("hse.api.ended-documents-in-memory (HSE_API_ENDED_DOCUMENTS_IN_MEMORY)"
+                    + " is at least 1, got " + endedInMemory);
+        }
         this.kafka = kafka;
+        this.lookup = lookup;
+        this.endedInMemory = endedInMemory;
         this.topic = settings.topics().status();
         this.json = json;
     }
 
-    /** The document's states in the order they were written (oldest first); empty for a document never seen. */
+    /**
+     * The document's states in the order they were written (oldest first); empty for a document never seen or
+     * forgotten (see recall).
+     */
     public List<StatusRecord> history(String documentId) {
         return List.copyOf(histories.getOrDefault(documentId, List.of()));
+    }
+
+    /**
+     * A document's states as they are still on the topic, read from its partition: for one this store forgot. Reads
+     * Kafka only when some document was forgotten (else a document not in memory is not on the topic either).
+     */
+    public List<StatusRecord> recall(String documentId) {
+        List<StatusRecord> known = history(documentId);
+        if (!known.isEmpty() || forgottenCounts().values().stream().mapToLong(Long::longValue).sum() == 0) {
+            return known;
+        }
+        List<StatusRecord> recalled = new ArrayList<>();
+        for (String value : lookup.valuesOf(topic, documentId)) {
+            StatusRecord status = value == null ? null : parse(value);
+            if (status != null && recalled.stream().noneMatch(s -> sameState(s, status))) {
+                recalled.add(status);
+            }
+        }
+        return recalled;
+    }
+
+    /** Documents this store forgot (they ended before the last hse.api.ended-documents-in-memory), by state. */
+    public Map<DocumentState, Long> forgottenCounts() {
+        synchronized (ended) {
+            return Map.copyOf(forgotten);
+        }
+    }
+
+    /** How many documents are in memory, with their timelines. */
+    public int documentsInMemory() {
+        return histories.size();
     }
 
     public Optional<StatusRecord> latest(String documentId) {
@@ -82,15 +144,42 @@ public class StatusStore implements SmartLifecycle {
 
     /** A state this instance just wrote: known at once, before the topic brings it back. */
     public void apply(StatusRecord status) {
-        List<StatusRecord> history = histories.computeIfAbsent(status.documentId(), id -> new CopyOnWriteArrayList<>());
-        synchronized (history) {
+        synchronized (ended) {
+            List<StatusRecord> history = histories.computeIfAbsent(status.documentId(), id -> new CopyOnWriteArrayList<>());
             // a record seen twice (written here, then read back; or replayed) is one state
-            boolean known = history.stream().anyMatch(s -> s.state() == status.state()
-                    && String.valueOf(s.time()).equals(String.valueOf(status.time())));
-            if (!known) {
+            if (history.stream().noneMatch(s -> sameState(s, status))) {
                 history.add(status);
             }
+            StatusRecord latest = history.get(history.size() - 1);
+            ended.remove(status.documentId());
+            if (ENDED.contains(latest.state())) {
+                ended.put(status.documentId(), latest.state());
+                forgetTheEarliestEnded();
+            }
         }
+    }
+
+    private void forgetTheEarliestEnded() {
+        while (ended.size() > endedInMemory) {
+            Map.Entry<String, DocumentState> earliest = ended.entrySet().iterator().next();
+            ended.remove(earliest.getKey());
+            histories.remove(earliest.getKey());
+            forgotten.merge(earliest.getValue(), 1L, Long::sum);
+        }
+    }
+
+    /** Starts afresh, before the topic is read from its beginning again. */
+    private void clear() {
+        caughtUp = false;
+        synchronized (ended) {
+            histories.clear();
+            ended.clear();
+            forgotten.clear();
+        }
+    }
+
+    private static boolean sameState(StatusRecord a, StatusRecord b) {
+        return a.state() == b.state() && String.valueOf(a.time()).equals(String.valueOf(b.time()));
     }
 
     @Override
@@ -152,8 +241,9 @@ public class StatusStore implements SmartLifecycle {
         List<TopicPartition> partitions = c.partitionsFor(topic).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         c.assign(partitions);
-        // from the beginning on every (re)connection: apply() ignores what is known already
+        // from the beginning on every (re)connection, afresh: a forgotten document read again must not count twice
         c.seekToBeginning(partitions);
+        clear();
         Map<TopicPartition, Long> ends = c.endOffsets(partitions);
         while (running) {
             for (ConsumerRecord<String, String> record : c.poll(POLL)) {
@@ -170,11 +260,20 @@ public class StatusStore implements SmartLifecycle {
         if (record.value() == null) {
             return;
         }
+        StatusRecord status = parse(record.value());
+        if (status == null) {
+            LOG.warn("Status API skips {}/{}@{}: not a status record", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        apply(status);
+    }
+
+    private StatusRecord parse(String value) {
         try {
-            apply(json.readValue(record.value(), StatusRecord.class));
+            StatusRecord status = json.readValue(value, StatusRecord.class);
+            return status.documentId() == null || status.state() == null ? null : status;
         } catch (Exception e) {
-            LOG.warn("Status API skips {}/{}@{}: not a status record ({})", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            return null;
         }
     }
 }

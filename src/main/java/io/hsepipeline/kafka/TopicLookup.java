@@ -2,6 +2,7 @@ package io.hsepipeline.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -29,10 +30,20 @@ public class TopicLookup {
     }
 
     public boolean containsKey(String topic, String key) {
+        return !valuesOf(topic, key, true).isEmpty();
+    }
+
+    /** The values of every record with this key still on the topic, oldest first (tombstones as null). */
+    public List<String> valuesOf(String topic, String key) {
+        return valuesOf(topic, key, false);
+    }
+
+    private List<String> valuesOf(String topic, String key, boolean firstOnly) {
+        List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = clients.consumer("hse-lookup")) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
             if (partitions == null || partitions.isEmpty()) {
-                return false;
+                return values;
             }
             int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions.size();
             TopicPartition tp = new TopicPartition(topic, partition);
@@ -41,12 +52,15 @@ public class TopicLookup {
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             while (consumer.position(tp) < end) {
                 for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    if (key.equals(record.key())) {
-                        return true;
+                    if (record.offset() < end && key.equals(record.key())) {
+                        values.add(record.value());
+                        if (firstOnly) {
+                            return values;
+                        }
                     }
                 }
             }
-            return false;
+            return values;
         }
     }
 

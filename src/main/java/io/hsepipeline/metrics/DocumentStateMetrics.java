@@ -3,6 +3,7 @@ package io.hsepipeline.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * cover every replica and survive restarts): {@code hse_documents{state}} and
  * {@code hse_documents_in_flight{stage}}. With hse.logging.progress (profile local) each state change is also
  * one readable line: {@code acetone-sds.pdf  EXTRACTED  hypatos 3.1 s}.
+ * <p>
+ * Each document's latest state is kept while it is in work or FAILED (it may be retried); of those that ended
+ * (DONE), only the last {@code hse.metrics.ended-documents-tracked} to end: an older one stays counted by its state,
+ * and should it ever change state again it is counted afresh.
  */
 @Component
 public class DocumentStateMetrics implements SmartLifecycle {
@@ -44,6 +49,9 @@ public class DocumentStateMetrics implements SmartLifecycle {
             "delivery");
     private static final Set<DocumentState> FINAL = Set.of(DocumentState.DONE, DocumentState.REJECTED,
             DocumentState.DUPLICATE, DocumentState.FAILED);
+    /** States in which a document has ended for good: it may be forgotten, its count stays. */
+    private static final Set<DocumentState> ENDED = Set.of(DocumentState.DONE, DocumentState.REJECTED,
+            DocumentState.DUPLICATE);
     private static final Map<String, String> SERVICE_OF_STAGE = Map.of("extract", "hypatos", "hsegenius", "hsegenius",
             "validate", "hsegenius", "fourhse", "fourhse", "qehs", "qehs");
     private static final Logger LOG = LoggerFactory.getLogger(DocumentStateMetrics.class);
@@ -53,14 +61,23 @@ public class DocumentStateMetrics implements SmartLifecycle {
     private final String topic;
     private final boolean progress;
     private final ObjectMapper json;
+    private final int endedTracked;
+    /** The documents' latest states; those ended, the earliest to end first (only the reader thread changes it). */
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+    private final LinkedHashMap<String, Boolean> ended = new LinkedHashMap<>();
     private final Map<DocumentState, AtomicInteger> byState = new EnumMap<>(DocumentState.class);
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread reader;
 
     public DocumentStateMetrics(KafkaClients clients, PipelineSettings settings, MeterRegistry registry,
-                                ObjectMapper json, @Value("${hse.logging.progress}") boolean progress) {
+                                ObjectMapper json, @Value("${hse.logging.progress}") boolean progress,
+                                @Value("${hse.metrics.ended-documents-tracked}") int endedTracked) {
+        if (endedTracked < 1) {
+            throw new IllegalArgumentException("hse.metrics.ended-documents-tracked (HSE_METRICS_ENDED_DOCUMENTS_TRACKED)"
+                    + " is at least 1, got " + endedTracked);
+        }
+        this.endedTracked = endedTracked;
         this.clients = clients;
         this.topic = settings.topics().status();
         this.json = json;
@@ -114,6 +131,8 @@ public class DocumentStateMetrics implements SmartLifecycle {
                 }
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
+                // read from the beginning again after a reconnection: counted afresh, not twice
+                reset();
                 while (running) {
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
                         accept(record, startedAt);
@@ -131,7 +150,7 @@ public class DocumentStateMetrics implements SmartLifecycle {
     }
 
     private void accept(ConsumerRecord<String, String> record, Instant startedAt) {
-        if (record.value() == null) {
+        if (record.value() == null || record.key() == null) {
             return;
         }
         StatusRecord status;
@@ -144,17 +163,44 @@ public class DocumentStateMetrics implements SmartLifecycle {
             return;
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
+        Latest before = accept(record.key(), status, at);
+        if (progress && !at.isBefore(startedAt)) {
+            logProgress(status, before, at);
+        }
+    }
+
+    /** Counts the document's new state; returns its state before, if known. Only the reader thread calls it. */
+    Latest accept(String documentId, StatusRecord status, Instant at) {
         Latest now = new Latest(status.state(), status.stage(), at);
-        Latest before = latest.put(record.key(), now);
+        Latest before = latest.put(documentId, now);
         if (before != null) {
             byState.get(before.state).decrementAndGet();
             inFlightOf(before).ifPresent(AtomicInteger::decrementAndGet);
         }
         byState.get(now.state).incrementAndGet();
         inFlightOf(now).ifPresent(AtomicInteger::incrementAndGet);
-        if (progress && !at.isBefore(startedAt)) {
-            logProgress(status, before, at);
+        ended.remove(documentId);
+        if (ENDED.contains(now.state)) {
+            ended.put(documentId, true);
+            while (ended.size() > endedTracked) {
+                String earliest = ended.keySet().iterator().next();
+                ended.remove(earliest);
+                latest.remove(earliest);
+            }
         }
+        return before;
+    }
+
+    /** How many documents' latest states are kept. */
+    int documentsTracked() {
+        return latest.size();
+    }
+
+    private void reset() {
+        latest.clear();
+        ended.clear();
+        byState.values().forEach(count -> count.set(0));
+        inFlight.values().forEach(count -> count.set(0));
     }
 
     private Optional<AtomicInteger> inFlightOf(Latest state) {
@@ -182,6 +228,6 @@ public class DocumentStateMetrics implements SmartLifecycle {
         }
     }
 
-    private record Latest(DocumentState state, String stage, Instant at) {
+    record Latest(DocumentState state, String stage, Instant at) {
     }
 }

@@ -147,6 +147,8 @@ class ExtractTest {
         assertThat(header(deadLetter, "hse_reason")).isEqualTo(reason);
         assertThat(header(deadLetter, "hse_service")).isEqualTo("hypatos");
         assertThat(header(deadLetter, "hse_stage")).isEqualTo("extract");
+        // the poller took the received record from no topic: its dead letter names the one it goes back to
+        assertThat(header(deadLetter, "hse_original_topic")).isEqualTo(SHARE.topic("hse.documents.received"));
         assertThat(JSON.readTree(deadLetter.value()).get("documentId").asText()).isEqualTo(id);
         assertThat(records(SHARE.topic("hse.documents.extracted"), id)).isEmpty();
         JsonNode failed = status(id, "FAILED");
