@@ -33,11 +33,9 @@ import io.hsepipeline.hypatos.HypatosSettings;
 import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.intake.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
-import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.leader.Leadership;
 import io.hsepipeline.leader.LeadershipChanged;
 import io.hsepipeline.outcome.DocumentOutcomes;
-import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
 
 /**
@@ -66,8 +64,6 @@ public class ExtractService {
     private final DocumentJournal journal;
     private final DocumentOutcomes documents;
     private final ShareFolders share;
-    private final TopicLookup topics;
-    private final String extractedTopic;
     private final HypatosSettings hypatos;
     private final ExtractSettings settings;
     private final ObjectMapper json;
@@ -78,21 +74,16 @@ public class ExtractService {
     private volatile Instant nextRescan = Instant.MIN;
 
     @Autowired
-    public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
-                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                          Leadership leadership) {
-        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json, leadership,
-                Clock.systemUTC());
+    public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share,
+                          HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json, Leadership leadership) {
+        this(journal, documents, share, hypatos, settings, json, leadership, Clock.systemUTC());
     }
 
-    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
-                   String extractedTopic, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                   Leadership leadership, Clock clock) {
+    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, HypatosSettings hypatos,
+                   ExtractSettings settings, ObjectMapper json, Leadership leadership, Clock clock) {
         this.journal = journal;
         this.documents = documents;
         this.share = share;
-        this.topics = topics;
-        this.extractedTopic = extractedTopic;
         this.hypatos = hypatos;
         this.settings = settings;
         this.json = json;
@@ -264,19 +255,6 @@ public class ExtractService {
                 progress.hypatosDocumentId(), progress.fileId(), state,
                 entities instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of(), received.eerCodes(),
                 clock.instant().toString());
-    }
-
-    /**
-     * Before publishing: false when an earlier publication may have reached Kafka before a kill and Kafka has
-     * the record. Kafka is read only in that case.
-     */
-    public boolean publishNeeded(String documentId) {
-        Extraction progress = progress(documentId);
-        if (progress.phase() == Phase.PUBLISHING) {
-            return !topics.containsKey(extractedTopic, documentId);
-        }
-        journal.write(documentId, ENTRY, progress.moved(Phase.PUBLISHING, progress.state()));
-        return true;
     }
 
     /** The extracted record is on Kafka. */

@@ -73,14 +73,15 @@ public class FourHseCertificates {
         return id;
     }
 
-    /** Where this record stands at 4HSE: from the journal, or a fresh start with its derived ids. */
+    /** The record's ids at 4HSE: from the journal, or derived now and journaled before the first call. */
     public FourHseDelivery start(ValidatedRecord record) {
         return deliveries.state(SERVICE, record, FourHseDelivery.class).orElseGet(() -> {
             String tenantId = knownProject();
             String certificateId = NameBasedIds.of(record.recordId());
             String actionId = blankToNull(target(record).actionId());
             String path = "/projects/" + tenantId + "/hse-pipeline/" + certificateId + "/" + safeFileName(record.fileName());
-            return new FourHseDelivery(record.recordId(), certificateId, tenantId, actionId, path, List.of(), null);
+            return deliveries.save(SERVICE, record,
+                    new FourHseDelivery(record.recordId(), certificateId, tenantId, actionId, path, null));
         });
     }
 
@@ -170,12 +171,7 @@ public class FourHseCertificates {
         return json.writeValueAsString(body);
     }
 
-    /** 4HSE acknowledged a step: journaled before the next call. */
-    public FourHseDelivery acknowledged(ValidatedRecord record, FourHseDelivery delivery, String step) {
-        return deliveries.save(SERVICE, record, delivery.with(step));
-    }
-
-    /** Every step acknowledged: the record is delivered, and the document's result names the certificate. */
+    /** Every step done: the record is delivered, and the document's result names the certificate. */
     public void delivered(ValidatedRecord record, FourHseDelivery delivery) {
         Map<String, Object> ids = new LinkedHashMap<>();
         ids.put("certificateId", delivery.certificateId());

@@ -121,14 +121,10 @@ public class HseGeniusUploads {
         HseGeniusUpload upload = new HseGeniusUpload(response.path("id").asText(), filename(documentId),
                 mapping.path("title").asText(), eerCodes, text(extracted, "hypatosDocumentId"),
                 text(extracted, "hypatosFileId"), text(extracted.path("entities"), "productName"),
-                Instant.now().toString(), false, confirmed);
+                Instant.now().toString(), confirmed);
         journal.write(documentId, ENTRY, upload);
         outcomes.addResult(documentId, Map.of("hsegenius", Map.of("uploadId", upload.uploadId(), "title", upload.title()),
                 "eerCodes", new ArrayList<>(eerCodes)));
-    }
-
-    public boolean needsAnnouncement(String documentId) {
-        return !upload(documentId).announced();
     }
 
     public UploadedDocument announcement(String documentId) {
@@ -136,10 +132,6 @@ public class HseGeniusUploads {
         ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
         return new UploadedDocument(documentId, received.fileName(), received.watchedFolder(), upload.uploadId(),
                 upload.title(), upload.eerCodes(), upload.hypatosDocumentId(), upload.uploadedAt());
-    }
-
-    public void announced(String documentId) {
-        journal.write(documentId, ENTRY, upload(documentId).withAnnounced());
     }
 
     /**
