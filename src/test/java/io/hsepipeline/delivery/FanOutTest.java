@@ -132,9 +132,9 @@ class FanOutTest {
     }
 
     /**
-     * A kill after 4HSE or QEHS acted but before the journal recorded it: the record is consumed again (its
-     * offset was never committed) and meets what the lost call made. 0-3: after certificate, action link,
-     * attachment, attachment link (the journal rolled back to before that call); 4: after the QEHS create.
+     * A kill after 4HSE or QEHS acted but before the step's once-only key was written: the record is consumed
+     * again (its offset was never committed) and meets what the lost call made. 0-3: after certificate, action
+     * link, attachment, attachment link (the keys of that call and those after it unset); 4: after the QEHS create.
      */
     @ParameterizedTest(name = "answer lost after call {0}")
     @ValueSource(ints = {0, 1, 2, 3, 4})

@@ -282,13 +282,22 @@ class HseGeniusStageTest {
     }
 
     private static List<JsonNode> uploadsOf(ReceivedDocument doc) {
-        List<JsonNode> uploads = new ArrayList<>();
-        SANDBOX.entities("hsegenius").path("uploads").forEach(u -> {
-            if (u.path("filename").asText().equals(doc.documentId() + ".pdf")) {
-                uploads.add(u);
+        return sandboxEntitiesOf("uploads", doc);
+    }
+
+    private static List<JsonNode> parsedOf(ReceivedDocument doc) {
+        return sandboxEntitiesOf("parsed", doc);
+    }
+
+    /** The document's entities in one of the HSE Genius sandbox's stores: those named after its upload's file. */
+    private static List<JsonNode> sandboxEntitiesOf(String store, ReceivedDocument doc) {
+        List<JsonNode> found = new ArrayList<>();
+        SANDBOX.entities("hsegenius").path(store).forEach(entity -> {
+            if (entity.path("filename").asText().equals(doc.documentId() + ".pdf")) {
+                found.add(entity);
             }
         });
-        return uploads;
+        return found;
     }
 
     private static List<String> states(ReceivedDocument doc) throws IOException {
@@ -371,16 +380,6 @@ class HseGeniusStageTest {
         List<String> listed = new ArrayList<>();
         JSON.readTree(body).forEach(upload -> listed.add(upload.toString()));
         return listed;
-    }
-
-    private static List<JsonNode> parsedOf(ReceivedDocument doc) {
-        List<JsonNode> parsed = new ArrayList<>();
-        SANDBOX.entities("hsegenius").path("parsed").forEach(r -> {
-            if (r.path("filename").asText().equals(doc.documentId() + ".pdf")) {
-                parsed.add(r);
-            }
-        });
-        return parsed;
     }
 
     private static java.net.http.HttpRequest.Builder sandboxRequest(String path, String token) {
