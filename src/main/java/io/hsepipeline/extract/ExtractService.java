@@ -55,8 +55,6 @@ public class ExtractService {
     public static final String ENTRY = "extract";
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractService.class);
-    private static final Set<String> EXTRACTED = Set.of("done", "doneAutomatically", "extracted", "transferred",
-            "transferFailed");
     private static final Set<String> PROCESSING = Set.of("new", "processing");
     private static final Set<String> IN_REVIEW = Set.of("reviewRequired", "inCompletion");
     private static final int MAX_FILE_NAME = 256;
@@ -204,15 +202,13 @@ public class ExtractService {
     }
 
     /**
-     * What Hypatos' state means: true once the document is extracted; false when it is worth checking again
-     * later (scheduled here); a ServiceFailure when it ended without a result or waited for review too long.
+     * Hypatos has no result yet (the route's choice knows the extracted states): checked again after the grown
+     * wait while it processes or is in review; a ServiceFailure when it ended without a result or waited for
+     * review too long.
      */
-    public boolean polled(String documentId, Map<String, Object> document) {
+    public void checkAgainLater(String documentId, Map<String, Object> document) {
         String state = text(document, "state");
         Extraction progress = progress(documentId);
-        if (EXTRACTED.contains(state)) {
-            return true;
-        }
         String reviewSince = null;
         if (IN_REVIEW.contains(state)) {
             reviewSince = progress.reviewSince() != null ? progress.reviewSince() : clock.instant().toString();
@@ -229,7 +225,6 @@ public class ExtractService {
                     + document.getOrDefault("url", "its Studio") + "); fix the PDF and drop it again.");
         }
         schedule(documentId, progress, grownWait(progress), state, reviewSince);
-        return false;
     }
 
     /** A check that failed in a way retrying can fix: again after the grown wait, or what Hypatos asked for. */
