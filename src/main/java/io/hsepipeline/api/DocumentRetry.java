@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.hsepipeline.extract.HypatosTransfer;
 import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.journal.JournalIdempotentRepository;
 import io.hsepipeline.kafka.KafkaClients;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings;
@@ -74,12 +74,9 @@ public class DocumentRetry {
      * upload is announced.
      */
     private static final List<String> UPLOAD_ENTRIES = List.of(ValidateAgain.UPLOAD_ENTRY, "hsegenius-attempt",
-            ValidateAgain.PROGRESS_ENTRY, "done-announce");
-    /**
-     * What says Hypatos was told of the transfer, so it is not told twice: the journal entry of HypatosTransfer, or
-     * the once-only key of an idempotent block around it (done-&lt;step&gt;).
-     */
-    private static final List<String> TRANSFER_TOLD = List.of(HypatosTransfer.ENTRY, "done-" + HypatosTransfer.ENTRY);
+            ValidateAgain.PROGRESS_ENTRY, JournalIdempotentRepository.entryOf("announce"));
+    /** What says Hypatos was told of the transfer: the once-only key of the hypatos-transfer route's block. */
+    private static final List<String> TRANSFER_TOLD = List.of(JournalIdempotentRepository.entryOf("hypatos-transfer"));
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(DocumentRetry.class);

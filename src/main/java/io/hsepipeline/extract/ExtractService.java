@@ -33,11 +33,9 @@ import io.hsepipeline.hypatos.HypatosSettings;
 import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.intake.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
-import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.leader.Leadership;
 import io.hsepipeline.leader.LeadershipChanged;
 import io.hsepipeline.outcome.DocumentOutcomes;
-import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
 
 /**
@@ -57,8 +55,6 @@ public class ExtractService {
     public static final String ENTRY = "extract";
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractService.class);
-    private static final Set<String> EXTRACTED = Set.of("done", "doneAutomatically", "extracted", "transferred",
-            "transferFailed");
     private static final Set<String> PROCESSING = Set.of("new", "processing");
     private static final Set<String> IN_REVIEW = Set.of("reviewRequired", "inCompletion");
     private static final int MAX_FILE_NAME = 256;
@@ -66,8 +62,6 @@ public class ExtractService {
     private final DocumentJournal journal;
     private final DocumentOutcomes documents;
     private final ShareFolders share;
-    private final TopicLookup topics;
-    private final String extractedTopic;
     private final HypatosSettings hypatos;
     private final ExtractSettings settings;
     private final ObjectMapper json;
@@ -78,21 +72,16 @@ public class ExtractService {
     private volatile Instant nextRescan = Instant.MIN;
 
     @Autowired
-    public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
-                          PipelineSettings pipeline, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                          Leadership leadership) {
-        this(journal, documents, share, topics, pipeline.topics().extracted(), hypatos, settings, json, leadership,
-                Clock.systemUTC());
+    public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share,
+                          HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json, Leadership leadership) {
+        this(journal, documents, share, hypatos, settings, json, leadership, Clock.systemUTC());
     }
 
-    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, TopicLookup topics,
-                   String extractedTopic, HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json,
-                   Leadership leadership, Clock clock) {
+    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, HypatosSettings hypatos,
+                   ExtractSettings settings, ObjectMapper json, Leadership leadership, Clock clock) {
         this.journal = journal;
         this.documents = documents;
         this.share = share;
-        this.topics = topics;
-        this.extractedTopic = extractedTopic;
         this.hypatos = hypatos;
         this.settings = settings;
         this.json = json;
@@ -213,15 +202,13 @@ public class ExtractService {
     }
 
     /**
-     * What Hypatos' state means: true once the document is extracted; false when it is worth checking again
-     * later (scheduled here); a ServiceFailure when it ended without a result or waited for review too long.
+     * Hypatos has no result yet (the route's choice knows the extracted states): checked again after the grown
+     * wait while it processes or is in review; a ServiceFailure when it ended without a result or waited for
+     * review too long.
      */
-    public boolean polled(String documentId, Map<String, Object> document) {
+    public void checkAgainLater(String documentId, Map<String, Object> document) {
         String state = text(document, "state");
         Extraction progress = progress(documentId);
-        if (EXTRACTED.contains(state)) {
-            return true;
-        }
         String reviewSince = null;
         if (IN_REVIEW.contains(state)) {
             reviewSince = progress.reviewSince() != null ? progress.reviewSince() : clock.instant().toString();
@@ -238,7 +225,6 @@ public class ExtractService {
                     + document.getOrDefault("url", "its Studio") + "); fix the PDF and drop it again.");
         }
         schedule(documentId, progress, grownWait(progress), state, reviewSince);
-        return false;
     }
 
     /** A check that failed in a way retrying can fix: again after the grown wait, or what Hypatos asked for. */
@@ -264,19 +250,6 @@ public class ExtractService {
                 progress.hypatosDocumentId(), progress.fileId(), state,
                 entities instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of(), received.eerCodes(),
                 clock.instant().toString());
-    }
-
-    /**
-     * Before publishing: false when an earlier publication may have reached Kafka before a kill and Kafka has
-     * the record. Kafka is read only in that case.
-     */
-    public boolean publishNeeded(String documentId) {
-        Extraction progress = progress(documentId);
-        if (progress.phase() == Phase.PUBLISHING) {
-            return !topics.containsKey(extractedTopic, documentId);
-        }
-        journal.write(documentId, ENTRY, progress.moved(Phase.PUBLISHING, progress.state()));
-        return true;
     }
 
     /** The extracted record is on Kafka. */

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param fileId             Hypatos' id of the uploaded PDF, once uploaded
  * @param hypatosDocumentId  Hypatos' document made from it, once process-file answered (or a look-up found it)
- * @param phase              UPLOADED, POLLING, PUBLISHING (extracted, record on its way), EXTRACTED or FAILED
+ * @param phase              UPLOADED, POLLING, EXTRACTED or FAILED (PUBLISHING, written by earlier versions,
+ *                           is polled again)
  * @param pollingSince       when process-file was answered
  * @param nextPollAt         when the poller checks the document next
  * @param waitMillis         the wait before nextPollAt; the next one grows from it

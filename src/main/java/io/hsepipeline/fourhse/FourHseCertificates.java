@@ -73,15 +73,18 @@ public class FourHseCertificates {
         return id;
     }
 
-    /** Where this record stands at 4HSE: from the journal, or a fresh start with its derived ids. */
+    /** The record's ids at 4HSE: from the journal, or derived now and journaled before the first call. */
     public FourHseDelivery start(ValidatedRecord record) {
-        return deliveries.state(SERVICE, record, FourHseDelivery.class).orElseGet(() -> {
-            String tenantId = knownProject();
-            String certificateId = NameBasedIds.of(record.recordId());
-            String actionId = blankToNull(target(record).actionId());
-            String path = "/projects/" + tenantId + "/hse-pipeline/" + certificateId + "/" + safeFileName(record.fileName());
-            return new FourHseDelivery(record.recordId(), certificateId, tenantId, actionId, path, List.of(), null);
-        });
+        return deliveries.state(SERVICE, record, FourHseDelivery.class).map(FourHseDelivery::withLinkIds)
+                .orElseGet(() -> {
+                    String tenantId = knownProject();
+                    String certificateId = NameBasedIds.of(record.recordId());
+                    String actionId = blankToNull(target(record).actionId());
+                    String path = "/projects/" + tenantId + "/hse-pipeline/" + certificateId + "/"
+                            + safeFileName(record.fileName());
+                    return deliveries.save(SERVICE, record,
+                            FourHseDelivery.derived(record.recordId(), certificateId, tenantId, actionId, path));
+                });
     }
 
     /** The mapping's input: the record, the folder's 4HSE target and the certificate's ids and dates. */
@@ -143,15 +146,6 @@ public class FourHseCertificates {
         }
     }
 
-    public String actionBody(FourHseDelivery delivery) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("certificate_action_id", NameBasedIds.of(delivery.certificateId(), delivery.actionId()));
-        body.put("certificate_id", delivery.certificateId());
-        body.put("action_id", delivery.actionId());
-        body.put("tenant_id", delivery.tenantId());
-        return json.writeValueAsString(body);
-    }
-
     /** The source PDF as 4HSE's multipart attachment, replacing what an interrupted attempt may have left. */
     public HttpEntity attachmentForm(ValidatedRecord record, FourHseDelivery delivery) throws IOException {
         String path = delivery.attachmentPath();
@@ -162,20 +156,7 @@ public class FourHseCertificates {
                 .build();
     }
 
-    public String linkBody(FourHseDelivery delivery) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("entity_attachment_id", NameBasedIds.of(delivery.certificateId(), delivery.attachmentPath()));
-        body.put("entity_id", delivery.certificateId());
-        body.put("attachment_path", delivery.attachmentPath());
-        return json.writeValueAsString(body);
-    }
-
-    /** 4HSE acknowledged a step: journaled before the next call. */
-    public FourHseDelivery acknowledged(ValidatedRecord record, FourHseDelivery delivery, String step) {
-        return deliveries.save(SERVICE, record, delivery.with(step));
-    }
-
-    /** Every step acknowledged: the record is delivered, and the document's result names the certificate. */
+    /** Every step done: the record is delivered, and the document's result names the certificate. */
     public void delivered(ValidatedRecord record, FourHseDelivery delivery) {
         Map<String, Object> ids = new LinkedHashMap<>();
         ids.put("certificateId", delivery.certificateId());

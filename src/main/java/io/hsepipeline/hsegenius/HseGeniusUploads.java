@@ -15,6 +15,7 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.intake.ReceivedDocument;
@@ -37,11 +38,13 @@ public class HseGeniusUploads {
     private final DocumentJournal journal;
     private final ShareFolders share;
     private final DocumentOutcomes outcomes;
+    private final HseGeniusNames names;
 
-    public HseGeniusUploads(DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes) {
+    public HseGeniusUploads(DocumentJournal journal, ShareFolders share, DocumentOutcomes outcomes, HseGeniusNames names) {
         this.journal = journal;
         this.share = share;
         this.outcomes = outcomes;
+        this.names = names;
     }
 
     public boolean isUploaded(String documentId) {
@@ -61,14 +64,35 @@ public class HseGeniusUploads {
         journal.write(documentId, ATTEMPT, Map.of("at", Instant.now().toString()));
     }
 
-    /** Takes over an upload of this document that is already in HSE Genius' Upload list, if there is one. */
-    public void adoptExisting(String documentId, JsonNode uploads, JsonNode mapping, JsonNode extracted) {
+    /**
+     * Takes over an upload of this document that is still in HSE Genius' Upload list, if there is one; true when
+     * the document is uploaded now. Upload lists pending uploads only: see adoptParsed for one parsed meanwhile.
+     */
+    public boolean adoptExisting(String documentId, JsonNode uploads, JsonNode mapping, JsonNode extracted) {
         for (JsonNode upload : uploads) {
             if (filename(documentId).equals(upload.path("filename").asText())) {
-                uploaded(documentId, upload, mapping, extracted);
-                return;
+                uploaded(documentId, upload, mapping, extracted, false);
+                return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * Takes over an upload of this document that HSE Genius has parsed already (a batch run confirmed everything
+     * in Upload between the lost answer and this retry), found among the parsed records by its file name; the
+     * record's upload field (HSEGENIUS_RECORD_UPLOAD_FIELD) names the upload. True when the document is uploaded now.
+     */
+    public boolean adoptParsed(String documentId, JsonNode records, JsonNode mapping, JsonNode extracted) {
+        for (JsonNode record : records) {
+            JsonNode upload = record.path(names.recordUploadField());
+            if (filename(documentId).equals(record.path("filename").asText()) && upload.isValueNode()) {
+                uploaded(documentId, JsonNodeFactory.instance.objectNode()
+                        .put("id", upload.asText()), mapping, extracted, true);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The multipart body HSE Genius takes: pdf, title and comma-separated six-digit EER codes. */
@@ -88,19 +112,19 @@ public class HseGeniusUploads {
     }
 
     public void uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted) {
+        uploaded(documentId, response, mapping, extracted, false);
+    }
+
+    private void uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted, boolean confirmed) {
         String codes = mapping.path("eer_codes").asText("");
         List<String> eerCodes = codes.isBlank() ? List.of() : Arrays.stream(codes.split(",")).map(String::trim).toList();
         HseGeniusUpload upload = new HseGeniusUpload(response.path("id").asText(), filename(documentId),
                 mapping.path("title").asText(), eerCodes, text(extracted, "hypatosDocumentId"),
                 text(extracted, "hypatosFileId"), text(extracted.path("entities"), "productName"),
-                Instant.now().toString(), false, false);
+                Instant.now().toString(), confirmed);
         journal.write(documentId, ENTRY, upload);
         outcomes.addResult(documentId, Map.of("hsegenius", Map.of("uploadId", upload.uploadId(), "title", upload.title()),
                 "eerCodes", new ArrayList<>(eerCodes)));
-    }
-
-    public boolean needsAnnouncement(String documentId) {
-        return !upload(documentId).announced();
     }
 
     public UploadedDocument announcement(String documentId) {
@@ -108,10 +132,6 @@ public class HseGeniusUploads {
         ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
         return new UploadedDocument(documentId, received.fileName(), received.watchedFolder(), upload.uploadId(),
                 upload.title(), upload.eerCodes(), upload.hypatosDocumentId(), upload.uploadedAt());
-    }
-
-    public void announced(String documentId) {
-        journal.write(documentId, ENTRY, upload(documentId).withAnnounced());
     }
 
     /**

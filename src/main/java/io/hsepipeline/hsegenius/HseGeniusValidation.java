@@ -138,7 +138,7 @@ public class HseGeniusValidation {
     }
 
     /** The query string of a list that selects the document's upload. */
-    public String uploadQuery(String documentId) {
+    private String uploadQuery(String documentId) {
         return names.uploadQuery(uploadId(documentId));
     }
 
@@ -238,8 +238,12 @@ public class HseGeniusValidation {
                         + " for records of other documents.");
     }
 
-    /** validate-constraint's answer: every selected record must be valid, else the document fails with why. */
-    public void requireValidatable(JsonNode answer) {
+    /**
+     * validate-constraint's answer: it names only selected records (requireSelected) and every one is valid,
+     * else the document fails with why.
+     */
+    public void requireValidatable(Map<String, Object> selection, JsonNode answer) {
+        requireSelected(selection, answer, "POST /api/files/imported/validate-constraint/");
         if (answer.path("can_validate").asBoolean(true)) {
             return;
         }
@@ -254,8 +258,12 @@ public class HseGeniusValidation {
                 "Check the document's EER codes (extraction, or the watched folder's eer-codes), then drop the file again.");
     }
 
-    /** The validated records of the document, shaped for hse.records.validated. */
-    public List<ValidatedRecord> records(String documentId, JsonNode validated) {
+    /**
+     * The validated records of the document, shaped for hse.records.validated, about to be published: the
+     * document's result notes when they were released.
+     */
+    public List<ValidatedRecord> release(String documentId, JsonNode validated) {
+        outcomes.addResult(documentId, Map.of(DocumentOutcomes.PUBLISHED_AT, Instant.now().toString()));
         HseGeniusUpload upload = uploads.upload(documentId);
         ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
         String customer = customer(received.watchedFolder());
@@ -300,10 +308,6 @@ public class HseGeniusValidation {
     }
 
     /** Before the first record goes out: from then on the document ends in done/, whatever a delivery does. */
-    public void releasing(String documentId) {
-        outcomes.addResult(documentId, Map.of(DocumentOutcomes.PUBLISHED_AT, Instant.now().toString()));
-    }
-
     public synchronized void published(ValidatedRecord record) {
         Progress progress = progress(record.documentId());
         Map<String, ValidatedRecord> published = new LinkedHashMap<>(progress.published());

@@ -78,6 +78,15 @@ public class DocumentJournal {
         }
     }
 
+    /** Deletes an entry; false when there was none. */
+    public boolean remove(String documentId, String entry) {
+        try {
+            return Files.deleteIfExists(file(documentId, entry));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + file(documentId, entry), e);
+        }
+    }
+
     public boolean has(String documentId, String entry) {
         return Files.exists(file(documentId, entry));
     }

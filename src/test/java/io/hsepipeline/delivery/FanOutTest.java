@@ -7,6 +7,7 @@ import static io.hsepipeline.testing.TestKafka.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.dev.ReplayDeadLetters;
-import io.hsepipeline.fourhse.FourHseDelivery;
 import io.hsepipeline.intake.ReceivedDocument;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.sandbox.SandboxSettings;
@@ -132,9 +132,9 @@ class FanOutTest {
     }
 
     /**
-     * A kill after 4HSE or QEHS acted but before the journal recorded it: the record is consumed again (its
-     * offset was never committed) and meets what the lost call made. 0-3: after certificate, action link,
-     * attachment, attachment link (the journal rolled back to before that call); 4: after the QEHS create.
+     * A kill after 4HSE or QEHS acted but before the step's once-only key was written: the record is consumed
+     * again (its offset was never committed) and meets what the lost call made. 0-3: after certificate, action
+     * link, attachment, attachment link (the keys of that call and those after it unset); 4: after the QEHS create.
      */
     @ParameterizedTest(name = "answer lost after call {0}")
     @ValueSource(ints = {0, 1, 2, 3, 4})
@@ -148,15 +148,16 @@ class FanOutTest {
         Path qehsEntry = BENCH.journal(document.documentId()).resolve("qehs-" + recordId + ".json");
         String qehsId = qehsRecordsOf(recordId).get(0).path("id").asText();
 
+        // what a kill leaves: the record and its lost call not done (their once-only keys unset), the calls before done
+        String documentId = document.documentId();
         if (lostCall == 4) {
             Files.delete(qehsEntry);
-        } else if (lostCall == 0) {
-            Files.delete(fourhseEntry);
+            forgetOnceOnly(documentId, documentId + "/qehs-" + recordId);
         } else {
-            FourHseDelivery done = JSON.readValue(fourhseEntry.toFile(), FourHseDelivery.class);
-            List<String> before = List.of("certificate", "action", "attachment", "link").subList(0, lostCall);
-            JSON.writeValue(fourhseEntry.toFile(), new FourHseDelivery(done.recordId(), done.certificateId(),
-                    done.tenantId(), done.actionId(), done.attachmentPath(), before, null));
+            forgetOnceOnly(documentId, documentId + "/fourhse-" + recordId);
+            for (String step : List.of("certificate", "action", "attachment", "link").subList(lostCall, 4)) {
+                forgetOnceOnly(documentId, documentId + "/fourhse-" + step + "-" + recordId);
+            }
         }
         BENCH.publish(record);
 
@@ -172,6 +173,22 @@ class FanOutTest {
         assertThat(JSON.readTree(qehsEntry.toFile()).path("qehsRecordId").asText()).isEqualTo(qehsId);
         assertThat(records(BENCH.share().deadLetterTopic("fourhse"))).noneMatch(r -> recordId.equals(r.key()));
         assertThat(records(BENCH.share().deadLetterTopic("qehs"))).noneMatch(r -> recordId.equals(r.key()));
+    }
+
+    /** Deletes the once-only key's file (journal entry done-*.json naming the key), which must exist. */
+    private static void forgetOnceOnly(String documentId, String key) throws IOException {
+        List<Path> files;
+        try (var entries = Files.list(BENCH.journal(documentId))) {
+            files = entries.filter(f -> f.getFileName().toString().startsWith("done-")).toList();
+        }
+        Path file = null;
+        for (Path candidate : files) {
+            if (key.equals(JSON.readTree(candidate.toFile()).path("key").asText())) {
+                file = candidate;
+            }
+        }
+        assertThat(file).as("once-only key " + key).isNotNull();
+        Files.delete(file);
     }
 
     @Test
@@ -262,8 +279,10 @@ class FanOutTest {
         BENCH.publish(record);
         await().atMost(WAIT).until(() -> offsetsPassedBoth(recordId, 1));
 
-        // the same record id with other content: QEHS refuses to reuse the Idempotency-Key (409 problem+json)
+        // the same record id with other content, its delivery forgotten: QEHS refuses to reuse the Idempotency-Key
+        // (409 problem+json)
         Files.delete(BENCH.journal(document.documentId()).resolve("qehs-" + recordId + ".json"));
+        forgetOnceOnly(document.documentId(), document.documentId() + "/qehs-" + recordId);
         Map<String, Object> changed = new LinkedHashMap<>(record);
         changed.put("product", "Another product");
         BENCH.publish(changed);

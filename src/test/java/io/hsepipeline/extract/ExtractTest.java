@@ -271,7 +271,7 @@ class ExtractTest {
         await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> HYPATOS.feedbackFor(hypatosId).size() == 1);
         assertThat(HYPATOS.feedbackFor(hypatosId).get(0).path("kind").asText()).isEqualTo("transfer");
         assertThat(HYPATOS.documentsFor(id).get(0).path("state").asText()).isEqualTo("transferred");
-        assertThat(journal(id).resolve("hypatos-transfer.json")).exists();
+        assertThat(journal(id).resolve("done-hypatos-transfer.json")).exists();
     }
 
     private static ConsumerRecord<String, String> extractedRecord(String id) {

@@ -44,6 +44,7 @@ class HseGeniusStageTest {
     private static final Duration PARSE_MAX_WAIT = Duration.ofSeconds(15);
     private static final TestShare SHARE = TestShare.temporary("hsegenius-stage-share");
     private static final SandboxHttp SANDBOX = SandboxHttp.start(Duration.ofMillis(300));
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
@@ -202,6 +203,29 @@ class HseGeniusStageTest {
     }
 
     @Test
+    void uploadWhoseAnswerWasLostAndWhichHseGeniusParsedBeforeTheRetryIsAdoptedInsteadOfMadeTwice() throws Exception {
+        ReceivedDocument doc = stage("Product name: Varnish", "08 01 11*");
+        // the attempt is journaled and HSE Genius carried the upload out, but its answer never arrived
+        Files.writeString(Files.createDirectories(SHARE.root().resolve(".hse").resolve(doc.documentId()))
+                .resolve("hsegenius-attempt.json"), "{\"at\":\"" + Instant.now() + "\"}");
+        String token = sandboxToken();
+        uploadDirectlyToSandbox(doc, token);
+        // before the retry, a batch run confirmed everything in Upload and HSE Genius parsed it: Upload lists it no more
+        sandboxPost("/api/files/upload/confirm/", token);
+        await().atMost(WAIT).until(() -> parsedOf(doc).size() == 1 && uploadsOf(doc).get(0).path("status").asText()
+                .equals("confirmed"));
+        assertThat(listedUploads(token)).noneMatch(upload -> upload.contains(doc.documentId()));
+
+        publishExtracted(doc, Map.of("productName", "Varnish", "eerCodes", List.of("08 01 11*")));
+
+        awaitValidated(doc.documentId());
+        assertThat(uploadsOf(doc)).hasSize(1);
+        JsonNode journaled = JSON.readTree(SHARE.root().resolve(".hse").resolve(doc.documentId())
+                .resolve("hsegenius.json").toFile());
+        assertThat(journaled.path("uploadId").asText()).isEqualTo(uploadsOf(doc).get(0).path("id").asText());
+    }
+
+    @Test
     void expiringTokensAndServerErrorsDoNotStopTheStage() throws Exception {
         // HSE Genius forgets the session the pipeline holds, so its next call meets a 401 whatever the order of tests
         SANDBOX.reset();
@@ -258,13 +282,22 @@ class HseGeniusStageTest {
     }
 
     private static List<JsonNode> uploadsOf(ReceivedDocument doc) {
-        List<JsonNode> uploads = new ArrayList<>();
-        SANDBOX.entities("hsegenius").path("uploads").forEach(u -> {
-            if (u.path("filename").asText().equals(doc.documentId() + ".pdf")) {
-                uploads.add(u);
+        return sandboxEntitiesOf("uploads", doc);
+    }
+
+    private static List<JsonNode> parsedOf(ReceivedDocument doc) {
+        return sandboxEntitiesOf("parsed", doc);
+    }
+
+    /** The document's entities in one of the HSE Genius sandbox's stores: those named after its upload's file. */
+    private static List<JsonNode> sandboxEntitiesOf(String store, ReceivedDocument doc) {
+        List<JsonNode> found = new ArrayList<>();
+        SANDBOX.entities("hsegenius").path(store).forEach(entity -> {
+            if (entity.path("filename").asText().equals(doc.documentId() + ".pdf")) {
+                found.add(entity);
             }
         });
-        return uploads;
+        return found;
     }
 
     private static List<String> states(ReceivedDocument doc) throws IOException {
@@ -308,25 +341,52 @@ class HseGeniusStageTest {
 
     /** What a kill right after HSE Genius answered the upload, before the journal, leaves behind. */
     private static void uploadDirectlyToSandbox(ReceivedDocument doc) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        String base = "http://localhost:" + SANDBOX.port("hsegenius");
-        String login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/user/token/"))
-                .header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
-                        "email", SANDBOX.applicationSettings().get("HSEGENIUS_EMAIL"),
-                        "password", SANDBOX.applicationSettings().get("HSEGENIUS_PASSWORD")))))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        String token = JSON.readTree(login).get("access").asText();
+        uploadDirectlyToSandbox(doc, sandboxToken());
+    }
+
+    private static void uploadDirectlyToSandbox(ReceivedDocument doc, String token) throws Exception {
         var form = org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder.create()
                 .addBinaryBody("pdf", SHARE.folder("processing").resolve(doc.documentId() + ".pdf").toFile(),
                         org.apache.hc.core5.http.ContentType.create("application/pdf"), doc.documentId() + ".pdf")
                 .addTextBody("title", "Paint").addTextBody("eer_codes", "080111").build();
         var bytes = new java.io.ByteArrayOutputStream();
         form.writeTo(bytes);
-        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/files/upload/"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", form.getContentType())
+        var response = HTTP.send(sandboxRequest("/api/files/upload/", token).header("Content-Type", form.getContentType())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(201);
+    }
+
+    private static String sandboxToken() throws Exception {
+        String login = HTTP.send(java.net.http.HttpRequest.newBuilder(sandboxUri("/api/user/token/"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of(
+                        "email", SANDBOX.applicationSettings().get("HSEGENIUS_EMAIL"),
+                        "password", SANDBOX.applicationSettings().get("HSEGENIUS_PASSWORD")))))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return JSON.readTree(login).get("access").asText();
+    }
+
+    private static void sandboxPost(String path, String token) throws Exception {
+        var response = HTTP.send(sandboxRequest(path, token).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    }
+
+    /** What HSE Genius' Upload list answers, one upload a string. */
+    private static List<String> listedUploads(String token) throws Exception {
+        String body = HTTP.send(sandboxRequest("/api/files/upload/", token).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        List<String> listed = new ArrayList<>();
+        JSON.readTree(body).forEach(upload -> listed.add(upload.toString()));
+        return listed;
+    }
+
+    private static java.net.http.HttpRequest.Builder sandboxRequest(String path, String token) {
+        return java.net.http.HttpRequest.newBuilder(sandboxUri(path)).header("Authorization", "Bearer " + token);
+    }
+
+    private static java.net.URI sandboxUri(String path) {
+        return java.net.URI.create("http://localhost:" + SANDBOX.port("hsegenius") + path);
     }
 }
