@@ -24,12 +24,12 @@ public class IntakeRecovery {
 
     private final IntakeService intake;
     private final ShareFolders share;
-    private final DocumentLedger ledger;
+    private final IntakeLedger ledger;
     private final DocumentJournal journal;
     private final TopicLookup lookup;
     private final PipelineSettings.Topics topics;
 
-    public IntakeRecovery(IntakeService intake, ShareFolders share, DocumentLedger ledger, DocumentJournal journal,
+    public IntakeRecovery(IntakeService intake, ShareFolders share, IntakeLedger ledger, DocumentJournal journal,
                           TopicLookup lookup, PipelineSettings settings) {
         this.intake = intake;
         this.share = share;
@@ -47,7 +47,8 @@ public class IntakeRecovery {
                 continue;
             }
             ReceivedDocument document = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
-            ledger.record(new LedgerEntry(documentId, document.fileName(), document.watchedFolder(), document.receivedAt()));
+            // recorded before the move already; again for a share from before the ledger, or a lost ledger topic
+            ledger.record(documentId);
             boolean sendReceived = !lookup.containsKey(topics.received(), documentId);
             boolean sendStatus = !lookup.containsKey(topics.status(), documentId);
             LOG.info("Recovering document {} ({}) left in processing/: received record {}, status record {}",
