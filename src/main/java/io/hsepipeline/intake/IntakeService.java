@@ -142,8 +142,7 @@ public class IntakeService {
             return null;
         }
         if (takenIn(documentId)) {
-            return journal.read(documentId, RECEIVED, ReceivedDocument.class).map(FirstCopy::of)
-                    .orElse(new FirstCopy(documentId, null, null, null));
+            return takenInAs(documentId);
         }
         if (ledger.forgetUnless(documentId, () -> takenIn(documentId))) {
             LOG.warn("{} in {}: the intake ledger has its document {} but no file on the share does (a stop "
@@ -152,6 +151,11 @@ public class IntakeService {
             return null;
         }
         return firstCopy(verdict);
+    }
+
+    private FirstCopy takenInAs(String documentId) {
+        return journal.read(documentId, RECEIVED, ReceivedDocument.class).map(FirstCopy::of)
+                .orElse(new FirstCopy(documentId, null, null, null));
     }
 
     /** Whether the document was taken in: its PDF is in processing/ (maybe not yet published) or was published. */
@@ -197,7 +201,15 @@ public class IntakeService {
         if (!stillAsJudged(verdict)) {
             return null;
         }
-        inFlight.add(documentId);
+        if (takenIn(documentId)) {
+            // new to the ledger, not to the share: a ledger topic lost or younger than the share, or a document
+            // left in processing/ by a kill before recovery recorded it again
+            setAsideDuplicate(verdict, takenInAs(documentId));
+            return null;
+        }
+        if (!claim(documentId)) {
+            return null;
+        }
         try {
             journal.write(documentId, RECEIVED, document);
             try {
@@ -232,14 +244,17 @@ public class IntakeService {
         journal.write(documentId, PUBLISHED, Map.of("at", Instant.now().toString()));
     }
 
+    /**
+     * Marks a document as being published here, so that the recovery route does not publish it meanwhile;
+     * false if it already is. {@link #settled} ends it.
+     */
+    boolean claim(String documentId) {
+        return inFlight.add(documentId);
+    }
+
     /** Publishing ended, well or not: from now on the recovery route may pick the document up if unmarked. */
     public void settled(String documentId) {
         inFlight.remove(documentId);
-    }
-
-    /** A crash can leave a document here between its move and its publication; those are not in flight. */
-    boolean isInFlight(String documentId) {
-        return inFlight.contains(documentId);
     }
 
     /** Moves a judged file into a share folder (same subfolder), or null if it changed or went meanwhile. */
