@@ -1,5 +1,6 @@
 package io.hsepipeline.intake;
 
+import java.util.ConcurrentModificationException;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,8 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.kafka.KafkaClients;
@@ -33,6 +36,7 @@ import io.hsepipeline.share.PipelineSettings;
 @Component("intakeLedger")
 public class IntakeLedger extends KafkaIdempotentRepository {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeLedger.class);
     private static final int STRIPES = 64;
 
     private final KafkaClients clients;
@@ -66,6 +70,17 @@ public class IntakeLedger extends KafkaIdempotentRepository {
         // the repository reads its topic at start: it has to exist (compacted) before
         clients.ensureTopics();
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            super.doStop();
+        } catch (ConcurrentModificationException e) {
+            // Camel 4.17 closes the topic's reader while its thread may still be in a poll: that thread ends by
+            // itself, and a stop is the process ending or the route going away, so this is no failure
+            LOG.debug("Intake ledger stopped while its reader was polling {}: {}", getTopic(), e.getMessage());
+        }
     }
 
     @Override
