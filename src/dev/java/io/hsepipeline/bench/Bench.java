@@ -186,6 +186,11 @@ public final class Bench {
             kafka.awaitReady(START);
             Map<String, String> app = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "HSE_SHARE_DIR", share.root().toString(), "HSE_PREFLIGHT_AT_START", "false"));
+            // unset: the application's default (HSE_INTAKE_CONCURRENCY)
+            String concurrency = env("BENCH_INTAKE_CONCURRENCY", "");
+            if (!concurrency.isBlank()) {
+                app.put("HSE_INTAKE_CONCURRENCY", concurrency);
+            }
             app.putAll(routesSnapshot(share.root().resolveSibling("routes")));
             PipelineProcess pipeline = processes.startPipeline("pipeline", app);
             double ready = pipeline.awaitReady(START).toMillis() / 1000.0;
@@ -218,6 +223,7 @@ public final class Bench {
                 result.put("dropToLastSeconds", dropToLast);
                 result.put("filesPerSecond", round(rate));
                 result.put("settleMillis", 2000);
+                result.put("concurrency", concurrency.isBlank() ? "default" : concurrency);
                 result.putAll(producer);
                 result.put("ratioToProducerWaitingEachAck", round(rate / producer.get("producerWaitingEachAckPerSecond")));
                 result.put("ratioToProducerBatched", round(rate / producer.get("producerBatchedPerSecond")));

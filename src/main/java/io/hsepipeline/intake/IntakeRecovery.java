@@ -24,12 +24,12 @@ public class IntakeRecovery {
 
     private final IntakeService intake;
     private final ShareFolders share;
-    private final DocumentLedger ledger;
+    private final IntakeLedger ledger;
     private final DocumentJournal journal;
     private final TopicLookup lookup;
     private final PipelineSettings.Topics topics;
 
-    public IntakeRecovery(IntakeService intake, ShareFolders share, DocumentLedger ledger, DocumentJournal journal,
+    public IntakeRecovery(IntakeService intake, ShareFolders share, IntakeLedger ledger, DocumentJournal journal,
                           TopicLookup lookup, PipelineSettings settings) {
         this.intake = intake;
         this.share = share;
@@ -39,22 +39,37 @@ public class IntakeRecovery {
         this.topics = settings.topics();
     }
 
+    /**
+     * The documents to publish again, each claimed (see {@link IntakeService#claim}) until intake-publish settles
+     * it, so that a slow publication is not found unpublished and sent again by the next run.
+     */
     public List<Publication> unpublished() {
         List<Publication> pending = new ArrayList<>();
         for (String documentId : journal.documentsWith(IntakeService.RECEIVED)) {
-            if (journal.has(documentId, IntakeService.PUBLISHED) || intake.isInFlight(documentId)
-                    || !Files.exists(share.processingPdf(documentId))) {
+            if (journal.has(documentId, IntakeService.PUBLISHED) || !Files.exists(share.processingPdf(documentId))
+                    || !intake.claim(documentId)) {
                 continue;
             }
-            ReceivedDocument document = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
-            ledger.record(new LedgerEntry(documentId, document.fileName(), document.watchedFolder(), document.receivedAt()));
-            boolean sendReceived = !lookup.containsKey(topics.received(), documentId);
-            boolean sendStatus = !lookup.containsKey(topics.status(), documentId);
-            LOG.info("Recovering document {} ({}) left in processing/: received record {}, status record {}",
-                    documentId, document.fileName(), sendReceived ? "missing" : "present",
-                    sendStatus ? "missing" : "present");
-            pending.add(new Publication(document, sendReceived, sendStatus));
+            try {
+                pending.add(recover(documentId));
+            } catch (RuntimeException e) {
+                intake.settled(documentId);
+                pending.forEach(publication -> intake.settled(publication.document().documentId()));
+                throw e;
+            }
         }
         return pending;
+    }
+
+    private Publication recover(String documentId) {
+        ReceivedDocument document = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
+        // recorded before the move already; again for a share from before the ledger, or a lost ledger topic
+        ledger.record(documentId);
+        boolean sendReceived = !lookup.containsKey(topics.received(), documentId);
+        boolean sendStatus = !lookup.containsKey(topics.status(), documentId);
+        LOG.info("Recovering document {} ({}) left in processing/: received record {}, status record {}",
+                documentId, document.fileName(), sendReceived ? "missing" : "present",
+                sendStatus ? "missing" : "present");
+        return new Publication(document, sendReceived, sendStatus);
     }
 }

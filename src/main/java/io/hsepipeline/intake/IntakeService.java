@@ -29,7 +29,8 @@ import io.hsepipeline.status.StatusRecord;
 
 /**
  * The steps of the intake routes (routes/10-intake.camel.yaml): judge a file, set it aside with a reason,
- * or take it into {@code processing/} so that it can be published, and remember what was published.
+ * or take it into {@code processing/} so that it can be published, and remember what was published. Whether
+ * its bytes came before is the route's {@code idempotentConsumer} on the intake ledger ({@link IntakeLedger}).
  */
 @Component
 public class IntakeService {
@@ -44,12 +45,12 @@ public class IntakeService {
 
     private final PdfInspector inspector;
     private final ShareFolders share;
-    private final DocumentLedger ledger;
+    private final IntakeLedger ledger;
     private final DocumentJournal journal;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Path> waiting = ConcurrentHashMap.newKeySet();
 
-    public IntakeService(PdfInspector inspector, ShareFolders share, DocumentLedger ledger, DocumentJournal journal) {
+    public IntakeService(PdfInspector inspector, ShareFolders share, IntakeLedger ledger, DocumentJournal journal) {
         this.inspector = inspector;
         this.share = share;
         this.ledger = ledger;
@@ -69,16 +70,7 @@ public class IntakeService {
                 check = PdfCheck.later(check.size(), "it changed while it was read");
             }
         }
-        LedgerEntry first = null;
-        if (check.accepted()) {
-            first = ledger.find(check.documentId()).orElse(null);
-            if (first == null && Files.exists(share.processingPdf(check.documentId()))) {
-                first = journal.read(check.documentId(), RECEIVED, ReceivedDocument.class)
-                        .map(doc -> new LedgerEntry(doc.documentId(), doc.fileName(), doc.watchedFolder(), doc.receivedAt()))
-                        .orElse(new LedgerEntry(check.documentId(), null, null, null));
-            }
-        }
-        IntakeVerdict verdict = new IntakeVerdict(path, watchedFolder, subfolder, check, first, before);
+        IntakeVerdict verdict = new IntakeVerdict(path, watchedFolder, subfolder, check, before);
         if (check.later() != null) {
             if (waiting.add(path)) {
                 LOG.info("{} in {} left for now ({}); looked at again on the next poll", path.getFileName(),
@@ -127,7 +119,7 @@ public class IntakeService {
         try {
             ShareFolders.Location location = share.locate(link).orElse(new ShareFolders.Location(null, null));
             PdfCheck check = new PdfCheck(null, 0, 0, PdfInspector.symbolicLink());
-            setAsideRejected(new IntakeVerdict(link, location.watchedFolder(), location.subfolder(), check, null,
+            setAsideRejected(new IntakeVerdict(link, location.watchedFolder(), location.subfolder(), check,
                     fingerprint(link)));
         } catch (RuntimeException e) {
             LOG.warn("Could not set aside the symbolic link {}: {}; it is left where it is and never followed", link,
@@ -135,8 +127,43 @@ public class IntakeService {
         }
     }
 
-    public void setAsideDuplicate(IntakeVerdict verdict) {
-        LedgerEntry first = verdict.first();
+    /**
+     * For a file whose bytes the intake ledger has seen: the file that brought them first, or null if the
+     * file is to be judged again on the next poll. That is so while the first copy is still being taken in
+     * here (its journal is not written yet), and when no document on the share answers to the id: a kill
+     * came between its record in the ledger and its move to processing/, so the id is forgotten and the
+     * file taken in as new next time.
+     */
+    public FirstCopy firstCopy(IntakeVerdict verdict) {
+        String documentId = verdict.getDocumentId();
+        if (ledger.isTakingIn(documentId)) {
+            LOG.info("{} in {} has the bytes of a file being taken in right now; judged again on the next poll",
+                    verdict.getFileName(), verdict.watchedFolder());
+            return null;
+        }
+        if (takenIn(documentId)) {
+            return takenInAs(documentId);
+        }
+        if (ledger.forgetUnless(documentId, () -> takenIn(documentId))) {
+            LOG.warn("{} in {}: the intake ledger has its document {} but no file on the share does (a stop "
+                    + "between the ledger and the move); taken in as new on the next poll", verdict.getFileName(),
+                    verdict.watchedFolder(), documentId);
+            return null;
+        }
+        return firstCopy(verdict);
+    }
+
+    private FirstCopy takenInAs(String documentId) {
+        return journal.read(documentId, RECEIVED, ReceivedDocument.class).map(FirstCopy::of)
+                .orElse(new FirstCopy(documentId, null, null, null));
+    }
+
+    /** Whether the document was taken in: its PDF is in processing/ (maybe not yet published) or was published. */
+    private boolean takenIn(String documentId) {
+        return journal.has(documentId, PUBLISHED) || Files.exists(share.processingPdf(documentId));
+    }
+
+    public void setAsideDuplicate(IntakeVerdict verdict, FirstCopy first) {
         Path moved = moveIfUnchanged(verdict, ShareFolders.DUPLICATE);
         if (moved == null) {
             return;
@@ -162,7 +189,9 @@ public class IntakeService {
 
     /**
      * Takes an accepted file into {@code processing/<documentId>.pdf}. Its received record is written first,
-     * so that a crash after the move leaves everything needed to publish it on the next start.
+     * so that a crash after the move leaves everything needed to publish it on the next start. The route's
+     * idempotentConsumer recorded the id in the ledger before: a crash between that and the move leaves the
+     * file where it was, and {@link #firstCopy} finds no document for the id and forgets it.
      */
     public Publication accept(IntakeVerdict verdict) {
         String documentId = verdict.getDocumentId();
@@ -172,7 +201,15 @@ public class IntakeService {
         if (!stillAsJudged(verdict)) {
             return null;
         }
-        inFlight.add(documentId);
+        if (takenIn(documentId)) {
+            // new to the ledger, not to the share: a ledger topic lost or younger than the share, or a document
+            // left in processing/ by a kill before recovery recorded it again
+            setAsideDuplicate(verdict, takenInAs(documentId));
+            return null;
+        }
+        if (!claim(documentId)) {
+            return null;
+        }
         try {
             journal.write(documentId, RECEIVED, document);
             try {
@@ -186,7 +223,6 @@ public class IntakeService {
                 }
                 throw e;
             }
-            ledger.record(new LedgerEntry(documentId, document.fileName(), document.watchedFolder(), document.receivedAt()));
         } catch (RuntimeException e) {
             settled(documentId);
             throw e;
@@ -208,14 +244,17 @@ public class IntakeService {
         journal.write(documentId, PUBLISHED, Map.of("at", Instant.now().toString()));
     }
 
+    /**
+     * Marks a document as being published here, so that the recovery route does not publish it meanwhile;
+     * false if it already is. {@link #settled} ends it.
+     */
+    boolean claim(String documentId) {
+        return inFlight.add(documentId);
+    }
+
     /** Publishing ended, well or not: from now on the recovery route may pick the document up if unmarked. */
     public void settled(String documentId) {
         inFlight.remove(documentId);
-    }
-
-    /** A crash can leave a document here between its move and its publication; those are not in flight. */
-    boolean isInFlight(String documentId) {
-        return inFlight.contains(documentId);
     }
 
     /** Moves a judged file into a share folder (same subfolder), or null if it changed or went meanwhile. */
@@ -273,7 +312,7 @@ public class IntakeService {
         }
     }
 
-    private static String describe(LedgerEntry first) {
+    private static String describe(FirstCopy first) {
         if (first.fileName() == null) {
             return "document " + first.documentId();
         }

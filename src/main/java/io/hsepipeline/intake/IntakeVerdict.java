@@ -8,22 +8,18 @@ import io.hsepipeline.pdf.PdfCheck;
  * What intake decided about one file in a watched folder.
  *
  * @param subfolder   where the file was under its watched folder ({@code a/b}), or null directly in it
- * @param first       for a duplicate, the file that brought the same bytes first
  * @param fingerprint the file's identity, size and time when it was judged: it is moved only if still the same
  */
-public record IntakeVerdict(Path file, String watchedFolder, String subfolder, PdfCheck check, LedgerEntry first,
+public record IntakeVerdict(Path file, String watchedFolder, String subfolder, PdfCheck check,
                             String fingerprint) {
 
     public boolean isRejected() {
         return check.rejected();
     }
 
-    public boolean isDuplicate() {
-        return check.accepted() && first != null;
-    }
-
+    /** A valid PDF: taken in, unless the intake ledger has seen its bytes before. */
     public boolean isAccepted() {
-        return check.accepted() && first == null;
+        return check.accepted();
     }
 
     /** Left where it is for a later poll (still being written), or gone: nothing to do now. */

@@ -20,9 +20,12 @@ public record PipelineSettings(Path shareDir, Intake intake, Topics topics, Kafk
      * @param unfinishedWaitMillis an empty file, or a PDF without its end marker, changed less than this long
      *                             ago is still being written: it is left in place until then
      * @param ignoredNames         names (regular expression, whole name) of files and subfolders intake never takes
+     * @param ledgerCacheSize      document ids the intake ledger holds: a copy of a document older than that
+     *                             many others is no longer recognised as a duplicate
+     * @param concurrency          files each watched folder's intake works on at the same time
      */
     public record Intake(DataSize maxFileSize, long settleMillis, long pollMillis, Duration recoveryInterval,
-                         long unfinishedWaitMillis, String ignoredNames) {
+                         long unfinishedWaitMillis, String ignoredNames, int ledgerCacheSize, int concurrency) {
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -21,12 +22,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +41,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
+import io.hsepipeline.kafka.KafkaClients;
+import io.hsepipeline.share.PipelineSettings;
+import io.hsepipeline.testing.TestKafka;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
 import io.hsepipeline.testing.TopicSchemas;
@@ -46,6 +55,13 @@ class IntakeTest {
     private static final TestShare SHARE = TestShare.temporary("intake-test-share");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired
+    private KafkaClients clients;
+    @Autowired
+    private PipelineSettings settings;
+    @Autowired
+    private CamelContext camel;
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
@@ -166,6 +182,62 @@ class IntakeTest {
         assertThat(duplicate.get("first").get("watchedFolder").asText()).isEqualTo("inbox");
         assertThat(duplicate.get("detail").asText()).contains(first);
         assertThat(records(SHARE.receivedTopic(), id)).hasSize(1);
+    }
+
+    @Test
+    void copiesDroppedTogetherAreOneDocumentAndTheRestDuplicates() throws Exception {
+        byte[] pdf = uniquePdf("Dropped three times at once");
+        String id = sha256(pdf);
+        List<String> names = List.of(TestShare.uniqueName("together-1"), TestShare.uniqueName("together-2"),
+                TestShare.uniqueName("together-3"));
+
+        names.forEach(name -> SHARE.drop("inbox", name, pdf));
+
+        // several files are judged at once: the ledger's id decides which copy is the document
+        await().atMost(WAIT).until(() -> names.stream()
+                .filter(name -> Files.exists(SHARE.folder("duplicate").resolve(name + ".duplicate.json"))).count() == 2);
+        assertThat(records(SHARE.receivedTopic(), id)).hasSize(1);
+        String first = JSON.readTree(records(SHARE.receivedTopic(), id).get(0).value()).get("fileName").asText();
+        assertThat(names).contains(first);
+        assertThat(SHARE.folder("duplicate").resolve(first)).doesNotExist();
+        assertThat(SHARE.folder("processing").resolve(id + ".pdf")).hasBinaryContent(pdf);
+        names.forEach(name -> assertThat(SHARE.folder("inbox").resolve(name)).doesNotExist());
+    }
+
+    @Test
+    void aCopyOfADocumentOlderThanAThousandOthersIsStillRecognisedAfterARestart() throws Exception {
+        String topic = settings.topics().ledger();
+        String oldest = sha256(uniquePdf("The oldest document"));
+        // the ledger's history as its repository writes it (key: document id, value: add), all on one partition
+        // so that it is read back in this order: the oldest id first, then more ids than Camel's default cache
+        try (KafkaProducer<String, String> producer = clients.producer("intake-test-ledger-history")) {
+            producer.send(new ProducerRecord<>(topic, 0, oldest, "add")).get();
+            for (int i = 0; i < 1500; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, sha256(("later document " + i + " " + UUID.randomUUID()).getBytes()), "add"));
+            }
+            producer.flush();
+        }
+
+        // a restart: a new repository reads the topic from its start (only then: it is not used afterwards)
+        IntakeLedger restarted = new IntakeLedger(clients, settings, camel);
+        restarted.setStartupOnly(true);
+        try {
+            restarted.start();
+            assertThat(restarted.contains(oldest)).isTrue();
+            assertThat(restarted.add(oldest)).isFalse();
+        } finally {
+            restarted.stop();
+        }
+        // what the setting prevents: with Camel's default of 1000 ids, the oldest is forgotten
+        KafkaIdempotentRepository defaults = new KafkaIdempotentRepository(topic, TestKafka.bootstrapServers());
+        defaults.setCamelContext(camel);
+        defaults.setStartupOnly(true);
+        try {
+            defaults.start();
+            assertThat(defaults.contains(oldest)).isFalse();
+        } finally {
+            defaults.stop();
+        }
     }
 
     @Test

@@ -33,16 +33,19 @@ import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.delivery.Deliveries;
 import io.hsepipeline.delivery.NameBasedIds;
 import io.hsepipeline.intake.IntakeService;
+import io.hsepipeline.intake.Publication;
 import io.hsepipeline.intake.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.status.StatusRecord;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
 
 /**
  * Stage routes on their own, with Camel's test kit: the dead-letter route (Kafka and the status route are mock
- * endpoints, the failure is made up, the commit handle counts its commits) and the 4HSE route's "already taken"
- * branches (4HSE is a mock endpoint answering per call; the journal and the PDF are real files).
+ * endpoints, the failure is made up, the commit handle counts its commits), the 4HSE route's "already taken"
+ * branches (4HSE is a mock endpoint answering per call; the journal and the PDF are real files) and intake's
+ * publication (its two records are mock endpoints).
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HsePipelineApplication.class)
@@ -76,6 +79,8 @@ class StageRoutesTest {
     private MockEndpoint onFailure;
     private MockEndpoint fourhse;
     private MockEndpoint deliveryDone;
+    private MockEndpoint intakeStatus;
+    private MockEndpoint intakeReceived;
 
     @BeforeEach
     void adviseOnce() throws Exception {
@@ -83,6 +88,10 @@ class StageRoutesTest {
             AdviceWith.adviceWith(camel, "stage-dead-letter", route -> {
                 route.weaveByToUri("kafka:*").replace().to("mock:dead-letter");
                 route.weaveByToUri("direct:document-status").replace().to("mock:status");
+            });
+            AdviceWith.adviceWith(camel, "intake-publish", route -> {
+                route.weaveByToUri("direct:document-status").replace().to("mock:intake-status");
+                route.weaveByToUri("direct:publish-received").replace().to("mock:intake-received");
             });
             AdviceWith.adviceWith(camel, "fourhse", route -> {
                 route.replaceFromWith("direct:fourhse-in");
@@ -95,6 +104,8 @@ class StageRoutesTest {
         onFailure = camel.getEndpoint("mock:on-failure", MockEndpoint.class);
         fourhse = camel.getEndpoint("mock:fourhse-call", MockEndpoint.class);
         deliveryDone = camel.getEndpoint("mock:delivery-done", MockEndpoint.class);
+        intakeStatus = camel.getEndpoint("mock:intake-status", MockEndpoint.class);
+        intakeReceived = camel.getEndpoint("mock:intake-received", MockEndpoint.class);
         MockEndpoint.resetMocks(camel);
     }
 
@@ -206,6 +217,22 @@ class StageRoutesTest {
 
         MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
         assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isFalse();
+    }
+
+    @Test
+    void aReceivedDocumentsStatusGoesOutBeforeItsReceivedRecordThenItIsMarkedPublished() throws Exception {
+        String documentId = randomDocumentId();
+        ReceivedDocument document = new ReceivedDocument(documentId, "sds.pdf", "inbox", 100, documentId,
+                Instant.now().toString(), List.of());
+        // RECEIVED first: the extract stage's EXTRACTING status follows the received record, never precedes RECEIVED
+        List<String> sent = new ArrayList<>();
+        intakeStatus.whenAnyExchangeReceived(exchange -> sent.add("status " + exchange.getMessage().getBody(StatusRecord.class).state()));
+        intakeReceived.whenAnyExchangeReceived(exchange -> sent.add("received " + exchange.getMessage().getBody(ReceivedDocument.class).documentId()));
+
+        producer.sendBody("direct:intake-publish", new Publication(document, true, true));
+
+        assertThat(sent).containsExactly("status RECEIVED", "received " + documentId);
+        assertThat(journal.has(documentId, "published")).isTrue();
     }
 
     private static String validatedRecord(String recordId, String documentId) {
