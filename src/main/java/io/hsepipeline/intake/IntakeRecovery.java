@@ -3,12 +3,15 @@ package io.hsepipeline.intake;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.journal.JournalIdempotentRepository;
 import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
@@ -20,21 +23,27 @@ import io.hsepipeline.share.ShareFolders;
 @Component("intakeRecovery")
 public class IntakeRecovery {
 
+    /** The steps of intake-publish's once-only blocks (routes/10-intake.camel.yaml). */
+    static final String RECEIVED_STATUS_STEP = "received-status";
+    static final String RECEIVED_RECORD_STEP = "received-record";
+
     private static final Logger LOG = LoggerFactory.getLogger(IntakeRecovery.class);
 
     private final IntakeService intake;
     private final ShareFolders share;
     private final IntakeLedger ledger;
     private final DocumentJournal journal;
+    private final JournalIdempotentRepository onceOnly;
     private final TopicLookup lookup;
     private final PipelineSettings.Topics topics;
 
     public IntakeRecovery(IntakeService intake, ShareFolders share, IntakeLedger ledger, DocumentJournal journal,
-                          TopicLookup lookup, PipelineSettings settings) {
+                          JournalIdempotentRepository onceOnly, TopicLookup lookup, PipelineSettings settings) {
         this.intake = intake;
         this.share = share;
         this.ledger = ledger;
         this.journal = journal;
+        this.onceOnly = onceOnly;
         this.lookup = lookup;
         this.topics = settings.topics();
     }
@@ -43,8 +52,19 @@ public class IntakeRecovery {
      * The documents to publish again, each claimed (see {@link IntakeService#claim}) until intake-publish settles
      * it, so that a slow publication is not found unpublished and sent again by the next run.
      */
-    public List<Publication> unpublished() {
-        List<Publication> pending = new ArrayList<>();
+    public List<ReceivedDocument> unpublished() {
+        List<ReceivedDocument> pending = claimUnpublished();
+        try {
+            confirmWhatKafkaHas(pending);
+        } catch (RuntimeException e) {
+            pending.forEach(document -> intake.settled(document.documentId()));
+            throw e;
+        }
+        return pending;
+    }
+
+    private List<ReceivedDocument> claimUnpublished() {
+        List<ReceivedDocument> pending = new ArrayList<>();
         for (String documentId : journal.documentsWith(IntakeService.RECEIVED)) {
             if (journal.has(documentId, IntakeService.PUBLISHED) || !Files.exists(share.processingPdf(documentId))
                     || !intake.claim(documentId)) {
@@ -54,22 +74,37 @@ public class IntakeRecovery {
                 pending.add(recover(documentId));
             } catch (RuntimeException e) {
                 intake.settled(documentId);
-                pending.forEach(publication -> intake.settled(publication.document().documentId()));
+                pending.forEach(document -> intake.settled(document.documentId()));
                 throw e;
             }
         }
         return pending;
     }
 
-    private Publication recover(String documentId) {
+    private ReceivedDocument recover(String documentId) {
         ReceivedDocument document = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
         // recorded before the move already; again for a share from before the ledger, or a lost ledger topic
         ledger.record(documentId);
-        boolean sendReceived = !lookup.containsKey(topics.received(), documentId);
-        boolean sendStatus = !lookup.containsKey(topics.status(), documentId);
-        LOG.info("Recovering document {} ({}) left in processing/: received record {}, status record {}",
-                documentId, document.fileName(), sendReceived ? "missing" : "present",
-                sendStatus ? "missing" : "present");
-        return new Publication(document, sendReceived, sendStatus);
+        LOG.info("Recovering document {} ({}) left in processing/ unpublished", documentId, document.fileName());
+        return document;
+    }
+
+    /**
+     * intake-publish sends only what its once-only keys in the journal do not name as sent. A kill between Kafka's
+     * ack and the key leaves a record sent but not keyed: those keys are written here from what the topics hold,
+     * one read per partition for all the documents found, so nothing goes out twice.
+     */
+    private void confirmWhatKafkaHas(List<ReceivedDocument> pending) {
+        confirm(pending, topics.status(), RECEIVED_STATUS_STEP);
+        confirm(pending, topics.received(), RECEIVED_RECORD_STEP);
+    }
+
+    private void confirm(List<ReceivedDocument> pending, String topic, String step) {
+        Set<String> unkeyed = pending.stream().map(ReceivedDocument::documentId)
+                .filter(id -> !onceOnly.contains(id + "/" + step)).collect(Collectors.toSet());
+        for (String documentId : lookup.keysPresent(topic, unkeyed)) {
+            LOG.info("Document {}: its {} record is on {} already, and is not sent again", documentId, step, topic);
+            onceOnly.add(documentId + "/" + step);
+        }
     }
 }

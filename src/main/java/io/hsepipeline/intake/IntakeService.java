@@ -193,7 +193,7 @@ public class IntakeService {
      * idempotentConsumer recorded the id in the ledger before: a crash between that and the move leaves the
      * file where it was, and {@link #firstCopy} finds no document for the id and forgets it.
      */
-    public Publication accept(IntakeVerdict verdict) {
+    public ReceivedDocument accept(IntakeVerdict verdict) {
         String documentId = verdict.getDocumentId();
         List<String> eerCodes = share.watchedFolder(verdict.watchedFolder()).map(WatchedFolder::eerCodes).orElse(List.of());
         ReceivedDocument document = new ReceivedDocument(documentId, verdict.getFileName(), verdict.watchedFolder(),
@@ -231,7 +231,7 @@ public class IntakeService {
             LOG.info("Accepted {} from {} as document {} ({} bytes, {} pages)", document.fileName(),
                     document.watchedFolder(), documentId, document.size(), verdict.check().pages());
         }
-        return new Publication(document, true, true);
+        return document;
     }
 
     public StatusRecord receivedStatus(ReceivedDocument document) {

@@ -3,8 +3,11 @@ package io.hsepipeline.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,8 +18,8 @@ import org.apache.kafka.common.utils.Utils;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers "is there already a record with this key on this topic?", so that work found half done after a
- * crash is published only when it was not. Reads only the partition the default partitioner picks for the key.
+ * Reads state kept on compacted topics: one key's records (only the partition the default partitioner picks
+ * for the key), or a whole topic.
  */
 @Component
 public class TopicLookup {
@@ -29,24 +32,15 @@ public class TopicLookup {
         this.clients = clients;
     }
 
-    public boolean containsKey(String topic, String key) {
-        return !valuesOf(topic, key, true).isEmpty();
-    }
-
     /** The values of every record with this key still on the topic, oldest first (tombstones as null). */
     public List<String> valuesOf(String topic, String key) {
-        return valuesOf(topic, key, false);
-    }
-
-    private List<String> valuesOf(String topic, String key, boolean firstOnly) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = clients.consumer("hse-lookup")) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
             if (partitions == null || partitions.isEmpty()) {
                 return values;
             }
-            int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions.size();
-            TopicPartition tp = new TopicPartition(topic, partition);
+            TopicPartition tp = new TopicPartition(topic, partitionOf(key, partitions.size()));
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
@@ -54,14 +48,45 @@ public class TopicLookup {
                 for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                     if (record.offset() < end && key.equals(record.key())) {
                         values.add(record.value());
-                        if (firstOnly) {
-                            return values;
-                        }
                     }
                 }
             }
             return values;
         }
+    }
+
+    /**
+     * Which of these keys have a record on the topic now: each partition that holds one of the keys (by the
+     * default partitioner) is read once from its start, whatever the number of keys. For crash recovery only.
+     */
+    public Set<String> keysPresent(String topic, Collection<String> keys) {
+        Set<String> present = new HashSet<>();
+        if (keys.isEmpty()) {
+            return present;
+        }
+        try (KafkaConsumer<String, String> consumer = clients.consumer("hse-lookup")) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            if (partitions == null || partitions.isEmpty()) {
+                return present;
+            }
+            List<TopicPartition> tps = keys.stream().map(key -> new TopicPartition(topic, partitionOf(key, partitions.size())))
+                    .distinct().toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                    if (keys.contains(record.key())) {
+                        present.add(record.key());
+                    }
+                }
+            }
+            return present;
+        }
+    }
+
+    private static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /** Reads every record of a topic up to its current end, for state kept on a compacted topic. */
