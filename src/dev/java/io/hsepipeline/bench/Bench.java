@@ -74,8 +74,17 @@ public final class Bench {
         Bench bench = new Bench(out);
         System.out.printf("make bench: %s on %d cores, load %s%n", scenarios,
                 Runtime.getRuntime().availableProcessors(), load());
+        SharedClassArchive launch = "0".equals(env("BENCH_CDS", "1"))
+                ? SharedClassArchive.none("BENCH_CDS=0: the application runs from the test class path, without a class data archive")
+                : SharedClassArchive.prepare(out.resolve("app"));
+        launch.applyToAllPipelines();
+        System.out.println("application: " + launch.note());
+        bench.summary.put("application", launch.note());
+        Map<String, Object> seconds = new LinkedHashMap<>();
+        seconds.put("prepare", Duration.between(begin, Instant.now()).toSeconds());
         Map<String, Object> throughput = null;
         for (String scenario : scenarios) {
+            Instant scenarioStart = Instant.now();
             switch (scenario.trim()) {
                 case "throughput" -> throughput = bench.throughput("throughput", intEnv("BENCH_DOCS", 500), false);
                 case "baseline" -> bench.baseline(throughput);
@@ -85,7 +94,9 @@ public final class Bench {
                 case "startup" -> bench.startup();
                 default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "', known: " + ALL);
             }
+            seconds.put(scenario.trim(), Duration.between(scenarioStart, Instant.now()).toSeconds());
         }
+        bench.summary.put("scenarioSeconds", seconds);
         bench.summary.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "loadAfter", load(),
                 "totalSeconds", Duration.between(begin, Instant.now()).toSeconds()));
         JSON.writeValue(out.resolve("summary.json").toFile(), bench.summary);
@@ -93,6 +104,7 @@ public final class Bench {
         System.out.println("=== make bench (" + Duration.between(begin, Instant.now()).toSeconds() + " s, load now "
                 + load() + ") ===");
         bench.table.forEach(System.out::println);
+        System.out.println("seconds per scenario: " + seconds);
         System.out.println("JSON in " + out.toAbsolutePath());
         System.exit(0);
     }
@@ -341,6 +353,8 @@ public final class Bench {
         int starts = intEnv("BENCH_STARTS", 3);
         ProcessGroup processes = ProcessGroup.create("bench-startup");
         List<Double> seconds = new ArrayList<>();
+        List<Double> cpuSeconds = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
         try {
             TestShare share = new TestShare(Files.createDirectories(processes.directory().resolve("share")));
             KafkaBrokerProcess kafka = processes.startBroker();
@@ -354,6 +368,9 @@ public final class Bench {
                     pipeline.start();
                 }
                 seconds.add(pipeline.awaitReady(START).toMillis() / 1000.0);
+                // CPU time is what a start costs whatever else runs on the machine; the wall time depends on that
+                cpuSeconds.add(cpuSeconds(pipeline.pid()));
+                loads.add(load().split(" ")[0]);
             }
         } finally {
             processes.close();
@@ -361,9 +378,13 @@ public final class Bench {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("readySeconds", seconds);
+        result.put("medianSeconds", median(seconds));
         result.put("maxSeconds", seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        result.put("cpuSecondsAtReady", cpuSeconds);
+        result.put("loadAtReady", loads);
         write("startup", result);
-        table.add(String.format("%-22s ready (readiness UP) after %s s", "startup", seconds));
+        table.add(String.format("%-22s ready (readiness UP) after %s s (median %.1f s), CPU used by then %s s, load %s",
+                "startup", seconds, median(seconds), cpuSeconds, loads));
     }
 
     // ---------------------------------------------------------------- one end-to-end run
@@ -568,6 +589,24 @@ public final class Bench {
         }
         return pipeline.logText().lines().filter(l -> l.contains("ERROR") || l.contains("OutOfMemory") || l.contains("WARN"))
                 .reduce((a, b) -> b).orElse("see the log");
+    }
+
+    /** User and system CPU seconds the process has used (all its threads), from /proc; -1 where there is none. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat (utime, stime), in clock ticks of 1/100 s
+            return round((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
     }
 
     private static long peakRss(long pid) {
