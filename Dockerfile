@@ -30,7 +30,7 @@ RUN HSE_SHARE_DIR=/tmp/cds-share HSE_PREFLIGHT_AT_START=false KAFKA_BOOTSTRAP_SE
         java -XX:ArchiveClassesAtExit=/app/app.jsa -XX:TieredStopAtLevel=1 -Dspring.context.exit=onRefresh \
         -jar app.jar > /tmp/cds-training.log 2>&1 \
     || { cat /tmp/cds-training.log; exit 1; }; \
-    rm -rf /tmp/cds-share /tmp/cds-training.log
+    rm -rf /tmp/cds-share /tmp/cds-training.log /tmp/tomcat.* /tmp/tomcat-docbase.* /tmp/hsperfdata_root
 ENV JDK_JAVA_OPTIONS="-XX:SharedArchiveFile=/app/app.jsa -XX:TieredStopAtLevel=1"
 # a numeric user, so Kubernetes' runAsNonRoot can verify it
 USER 10001:10001
