@@ -77,10 +77,6 @@ final class SharedClassArchive {
         }
     }
 
-    boolean archived() {
-        return !jvmOptions.isEmpty();
-    }
-
     String note() {
         return note;
     }
