@@ -54,8 +54,35 @@ public class IntakeLedger extends KafkaIdempotentRepository {
         }
     }
 
+    /** Whether the topic was read (on first use: the intake routes start, not ready, while Kafka is away). */
+    private volatile boolean loaded;
+
     @Override
     protected void doStart() throws Exception {
+        // nothing here: a route with this repository must start even while Kafka cannot be reached
+    }
+
+    /** Reads the topic whole once, on first use; a Kafka that cannot be reached fails this use, not the start. */
+    private void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (this) {
+            if (loaded) {
+                return;
+            }
+            try {
+                loadTopic();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not read the intake ledger " + getTopic() + ": " + e.getMessage(), e);
+            }
+            loaded = true;
+        }
+    }
+
+    private void loadTopic() throws Exception {
         // same brokers and security as the pipeline's other clients; every record acknowledged by all replicas
         Properties consumer = clients.common();
         consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "hse-intake-ledger");
@@ -74,6 +101,10 @@ public class IntakeLedger extends KafkaIdempotentRepository {
 
     @Override
     protected void doStop() throws Exception {
+        if (!loaded) {
+            return;
+        }
+        loaded = false;
         try {
             super.doStop();
         } catch (ConcurrentModificationException e) {
@@ -85,6 +116,7 @@ public class IntakeLedger extends KafkaIdempotentRepository {
 
     @Override
     public boolean add(String key) {
+        load();
         synchronized (stripe(key)) {
             return super.add(key);
         }
@@ -92,6 +124,7 @@ public class IntakeLedger extends KafkaIdempotentRepository {
 
     @Override
     public boolean add(Exchange exchange, String key) {
+        load();
         synchronized (stripe(key)) {
             boolean added = super.add(key);
             if (added) {
@@ -99,6 +132,18 @@ public class IntakeLedger extends KafkaIdempotentRepository {
             }
             return added;
         }
+    }
+
+    @Override
+    public boolean contains(String key) {
+        load();
+        return super.contains(key);
+    }
+
+    @Override
+    public boolean remove(String key) {
+        load();
+        return super.remove(key);
     }
 
     @Override
