@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,9 +26,9 @@ import org.yaml.snakeyaml.Yaml;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The hse-stage configuration (routes/00-error-handling.camel.yaml) judges in its onWhen, in simple, which
- * failures are retried; Failures.retryable judges the same for the dead letter's action text. Both must agree on
- * every kind of failure the stages meet.
+ * The hse-stage configuration (routes/00-error-handling.camel.yaml) and the extract poller's doCatch
+ * (routes/20-extract.camel.yaml) judge in their onWhen, in simple, which failures are retried; Failures.retryable
+ * judges the same for the dead letter's action text. All must agree on every kind of failure the stages meet.
  */
 class RetryJudgementTest {
 
@@ -48,31 +49,44 @@ class RetryJudgementTest {
                 new IllegalStateException("no mapping"));
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.start();
-            Predicate retried = camel.resolveLanguage("simple").createPredicate(stageOnWhen());
-            for (Throwable e : thrown) {
-                Exchange exchange = new DefaultExchange(camel);
-                exchange.setException(e);
-                assertThat(retried.matches(exchange)).as("retried: " + e).isEqualTo(failures.retryable(e));
+            List<String> judgements = retryJudgements();
+            // hse-stage's onException and the extract poller's doCatch
+            assertThat(judgements).hasSize(2);
+            for (String judgement : judgements) {
+                Predicate retried = camel.resolveLanguage("simple").createPredicate(judgement);
+                for (Throwable e : thrown) {
+                    Exchange exchange = new DefaultExchange(camel);
+                    exchange.setException(e);
+                    assertThat(retried.matches(exchange)).as("retried: " + e + " by " + judgement)
+                            .isEqualTo(failures.retryable(e));
+                }
             }
             // the cases where both say yes are there, so the agreement is not all "no"
             assertThat(thrown.stream().filter(failures::retryable).count()).isEqualTo(10);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static String stageOnWhen() throws IOException {
-        try (InputStream in = Files.newInputStream(Path.of("routes/00-error-handling.camel.yaml"))) {
-            List<Map<String, Object>> document = new Yaml().load(in);
-            for (Map<String, Object> item : document) {
-                Map<String, Object> configuration = (Map<String, Object>) item.get("routeConfiguration");
-                if (configuration != null && "hse-stage".equals(configuration.get("id"))) {
-                    List<Map<String, Object>> handlers = (List<Map<String, Object>>) configuration.get("onException");
-                    Map<String, Object> retried = (Map<String, Object>) handlers.get(0).get("onException");
-                    return (String) ((Map<String, Object>) retried.get("onWhen")).get("simple");
-                }
+    /** The retry judgements in the routes: every onWhen that names I/O failures, in the files that judge them. */
+    private static List<String> retryJudgements() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String file : List.of("00-error-handling.camel.yaml", "20-extract.camel.yaml")) {
+            try (InputStream in = Files.newInputStream(Path.of("routes", file))) {
+                collect(new Yaml().load(in), found);
             }
         }
-        throw new AssertionError("no hse-stage route configuration in routes/00-error-handling.camel.yaml");
+        return found;
+    }
+
+    private static void collect(Object node, List<String> found) {
+        if (node instanceof Map<?, ?> map) {
+            if (map.get("onWhen") instanceof Map<?, ?> onWhen && onWhen.get("simple") instanceof String simple
+                    && simple.contains("java.io.IOException")) {
+                found.add(simple);
+            }
+            map.values().forEach(value -> collect(value, found));
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collect(item, found));
+        }
     }
 
     private static HttpOperationFailedException http(int status) {
