@@ -131,8 +131,10 @@ public class Deliveries {
         return true;
     }
 
+    /** The document's DELIVERED status once 4HSE and QEHS both have the record; null while one still lacks it. */
     public StatusRecord deliveredStatus(ValidatedRecord record, String stage) {
-        return documents.status(record.documentId(), DocumentState.DELIVERED.name(), stage);
+        return allDelivered(record)
+                ? documents.status(record.documentId(), DocumentState.DELIVERED.name(), stage) : null;
     }
 
     public Optional<WatchedFolder> folder(ValidatedRecord record) {

@@ -147,6 +147,12 @@ public class ServiceSupervisor implements DisposableBean {
         }
     }
 
+    /** The service whose stage pauses the route (hse.health stage routes), or null for a route of no stage. */
+    public String serviceOfRoute(String routeId) {
+        return watches.values().stream().filter(watch -> watch.stage.routes().contains(routeId))
+                .map(watch -> watch.service).findFirst().orElse(null);
+    }
+
     private boolean withinHold(Exchange exchange) {
         Instant since = exchange.getProperty(HELD_SINCE, Instant.class);
         if (since == null) {

@@ -79,11 +79,17 @@ public class HseGeniusValidation {
     }
 
     /**
-     * For the second phase of a batch run (proceed, History): documents with published records that have not
-     * failed meanwhile; those still parsing or failed in the first phase are left to the next run.
+     * Where a pending document stands when a batch run's phase reaches it, for the route's choice: finished (only
+     * the move to done/ can be left), and, for the second phase (proceed, History), ready to hand on: published
+     * records and not failed meanwhile; those still parsing or failed in the first phase are left to the next run.
      */
-    public boolean readyToHandOn(String documentId) {
-        return !failed(documentId) && !progress(documentId).published().isEmpty();
+    public BatchState batchState(String documentId) {
+        Progress progress = progress(documentId);
+        return new BatchState(progress.finished(), !failed(documentId) && !progress.published().isEmpty());
+    }
+
+    /** A pending document's standing in a batch run (see batchState). */
+    public record BatchState(boolean finished, boolean readyToHandOn) {
     }
 
     private boolean failed(String documentId) {
@@ -277,11 +283,6 @@ public class HseGeniusValidation {
                     Instant.now().toString()));
         }
         return records;
-    }
-
-    /** Every record published and handed on: only the move to done/ can be left. */
-    public boolean isFinished(String documentId) {
-        return progress(documentId).finished();
     }
 
     /**

@@ -23,11 +23,13 @@ public class QehsRecords {
 
     private final QehsSettings settings;
     private final Deliveries deliveries;
+    private final QehsModules modules;
     private final ObjectMapper json;
 
-    public QehsRecords(QehsSettings settings, Deliveries deliveries, ObjectMapper json) {
+    public QehsRecords(QehsSettings settings, Deliveries deliveries, QehsModules modules, ObjectMapper json) {
         this.settings = settings;
         this.deliveries = deliveries;
+        this.modules = modules;
         this.json = json;
     }
 
@@ -45,7 +47,9 @@ public class QehsRecords {
         return json.valueToTree(input);
     }
 
+    /** The create request for the mapped payload, once it fits the module's schema (else a mapping-invalid failure). */
     public String request(String moduleKey, JsonNode payload) throws IOException {
+        modules.check(moduleKey, payload);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("moduleKey", moduleKey);
         body.put("payload", payload);

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +85,56 @@ class ServiceSupervisorTest {
         assertThat(waitingExchange.getProperty(ServiceSupervisor.LEFT_ON_KAFKA, Boolean.class)).isTrue();
         assertThat(supervisor.holds("hypatos", heldExchange)).as("a hold never delays the shutdown").isFalse();
         assertThat(heldExchange.getProperty(ServiceSupervisor.LEFT_ON_KAFKA, Boolean.class)).isTrue();
+    }
+
+    @Test
+    void stageRoutesPolicyHoldsARecordBeforeItsFirstStepUntilTheServiceAnswers() throws Exception {
+        supervisor = supervisor(60_000);
+        camel.start();
+        // down before the route exists, so its consumer is not suspended: a record a poll brought as the stage paused
+        down("hypatos");
+        List<String> processed = stageRoute();
+
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() ->
+                camel.createProducerTemplate().sendBody("direct:received", "record"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !sent.isDone());
+        assertThat(processed).isEmpty();
+
+        supervisor.observed("hypatos", true);
+        await().atMost(Duration.ofSeconds(5)).until(sent::isDone);
+        assertThat(processed).containsExactly("record");
+    }
+
+    @Test
+    void stageRoutesPolicyLetsNoStepRunWhenTheApplicationStopsDuringTheHold() throws Exception {
+        supervisor = supervisor(60_000);
+        camel.start();
+        camel.getShutdownStrategy().setTimeout(20);
+        down("hypatos");
+        List<String> processed = stageRoute();
+        CompletableFuture<Exchange> sent = CompletableFuture.supplyAsync(() ->
+                camel.createProducerTemplate().send("direct:received", e -> e.getMessage().setBody("record")));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !sent.isDone());
+
+        camel.stop();
+
+        Exchange exchange = sent.get();
+        assertThat(processed).isEmpty();
+        assertThat(exchange.getException()).isNull();
+        assertThat(exchange.getProperty(ServiceSupervisor.LEFT_ON_KAFKA, Boolean.class)).isTrue();
+    }
+
+    /** A stage route "extract" (hypatos' paused route) with the hold policy; what its step saw. */
+    private List<String> stageRoute() throws Exception {
+        List<String> processed = new CopyOnWriteArrayList<>();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:received").routeId("extract").routePolicy(new PausedStageHold(supervisor))
+                        .process(exchange -> processed.add(exchange.getMessage().getBody(String.class)));
+            }
+        });
+        return processed;
     }
 
     private void down(String service) {
