@@ -2,7 +2,7 @@ package io.hsepipeline.health;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.RoutePolicySupport;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * A policy rather than a first step of each route, so the routes show the stage's own work.
  */
 @Component("pausedStageHold")
-public class PausedStageHold implements RoutePolicy {
+public class PausedStageHold extends RoutePolicySupport {
 
     private final ServiceSupervisor supervisor;
 
@@ -30,33 +30,5 @@ public class PausedStageHold implements RoutePolicy {
             exchange.setProperty(ServiceSupervisor.LEFT_ON_KAFKA, true);
             exchange.setRouteStop(true);
         }
-    }
-
-    @Override
-    public void onInit(Route route) {
-    }
-
-    @Override
-    public void onRemove(Route route) {
-    }
-
-    @Override
-    public void onStart(Route route) {
-    }
-
-    @Override
-    public void onStop(Route route) {
-    }
-
-    @Override
-    public void onSuspend(Route route) {
-    }
-
-    @Override
-    public void onResume(Route route) {
-    }
-
-    @Override
-    public void onExchangeDone(Route route, Exchange exchange) {
     }
 }
