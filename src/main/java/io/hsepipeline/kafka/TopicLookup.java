@@ -4,11 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,8 +17,8 @@ import org.apache.kafka.common.utils.Utils;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads state kept on compacted topics: one key's records (only the partition the default partitioner picks
- * for the key), or a whole topic.
+ * Reads records by key from the topic as it is now, reading only the partitions the default partitioner picks
+ * for the keys.
  */
 @Component
 public class TopicLookup {
@@ -34,25 +33,7 @@ public class TopicLookup {
 
     /** The values of every record with this key still on the topic, oldest first (tombstones as null). */
     public List<String> valuesOf(String topic, String key) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = clients.consumer("hse-lookup")) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-            if (partitions == null || partitions.isEmpty()) {
-                return values;
-            }
-            TopicPartition tp = new TopicPartition(topic, partitionOf(key, partitions.size()));
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) {
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    if (record.offset() < end && key.equals(record.key())) {
-                        values.add(record.value());
-                    }
-                }
-            }
-            return values;
-        }
+        return recordsOf(topic, Set.of(key)).stream().map(ConsumerRecord::value).toList();
     }
 
     /**
@@ -60,14 +41,19 @@ public class TopicLookup {
      * default partitioner) is read once from its start, whatever the number of keys. For crash recovery only.
      */
     public Set<String> keysPresent(String topic, Collection<String> keys) {
-        Set<String> present = new HashSet<>();
+        return recordsOf(topic, keys).stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+    }
+
+    /** The records with these keys on the topic now, oldest first: their partitions read from the start to their end. */
+    private List<ConsumerRecord<String, String>> recordsOf(String topic, Collection<String> keys) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
         if (keys.isEmpty()) {
-            return present;
+            return found;
         }
         try (KafkaConsumer<String, String> consumer = clients.consumer("hse-lookup")) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
             if (partitions == null || partitions.isEmpty()) {
-                return present;
+                return found;
             }
             List<TopicPartition> tps = keys.stream().map(key -> new TopicPartition(topic, partitionOf(key, partitions.size())))
                     .distinct().toList();
@@ -76,32 +62,17 @@ public class TopicLookup {
             Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    if (keys.contains(record.key())) {
-                        present.add(record.key());
+                    long end = ends.get(new TopicPartition(record.topic(), record.partition()));
+                    if (record.offset() < end && keys.contains(record.key())) {
+                        found.add(record);
                     }
                 }
             }
-            return present;
+            return found;
         }
     }
 
     private static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
-    }
-
-    /** Reads every record of a topic up to its current end, for state kept on a compacted topic. */
-    public void readAll(String topic, BiConsumer<String, String> sink) {
-        try (KafkaConsumer<String, String> consumer = clients.consumer("hse-replay")) {
-            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    sink.accept(record.key(), record.value());
-                }
-            }
-        }
     }
 }
