@@ -21,17 +21,17 @@ import org.springframework.stereotype.Component;
 public class JournalIdempotentRepository extends ServiceSupport implements IdempotentRepository {
 
     private static final String PREFIX = "done-";
-
-    /** The journal entry that holds a step's key (a step name safe as a file name, as the routes use). */
-    public static String entryOf(String step) {
-        return PREFIX + step;
-    }
     private static final String SAFE_STEP = "[A-Za-z0-9._-]{1,100}";
 
     private final DocumentJournal journal;
 
     public JournalIdempotentRepository(DocumentJournal journal) {
         this.journal = journal;
+    }
+
+    /** The journal entry that holds a step's key (a step name safe as a file name, as the routes use). */
+    public static String entryOf(String step) {
+        return PREFIX + step;
     }
 
     @Override
