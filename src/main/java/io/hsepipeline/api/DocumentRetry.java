@@ -37,7 +37,7 @@ import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 
 /**
  * Re-drives a FAILED document from the stage that failed, once its cause is fixed, the way {@code make replay}

@@ -20,7 +20,7 @@ import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 
 /**
  * What the API shows of a document: its states from {@link StatusStore}, completed from the document's journal

@@ -29,7 +29,7 @@ import io.hsepipeline.kafka.KafkaClients;
 import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 
 /**
  * The documents' states as {@code hse.documents.status} holds them, in memory: read from the beginning at

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.hsegenius.HseGeniusValidation;
-import io.hsepipeline.hsegenius.ValidatedRecord;
+import io.hsepipeline.records.ValidatedRecord;
 import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.http.PdfStream;
@@ -27,7 +27,7 @@ import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 
 /**
  * What the two delivery stages (4HSE, QEHS) share: reading a validated record, their per-record journal

@@ -31,12 +31,13 @@ import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.hypatos.HypatosRequest;
 import io.hsepipeline.hypatos.HypatosSettings;
 import io.hsepipeline.intake.IntakeService;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.leader.Leadership;
 import io.hsepipeline.leader.LeadershipChanged;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.records.ExtractedDocument;
 
 /**
  * The steps of the Extract stage (routes/20-extract.camel.yaml): what to ask Hypatos next for a document, what

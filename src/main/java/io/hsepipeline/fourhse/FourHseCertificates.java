@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.delivery.Deliveries;
 import io.hsepipeline.delivery.NameBasedIds;
-import io.hsepipeline.hsegenius.ValidatedRecord;
+import io.hsepipeline.records.ValidatedRecord;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.share.PipelineSettings.FourhseTarget;
 

@@ -18,10 +18,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.hsepipeline.intake.IntakeService;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.records.UploadedDocument;
 
 /**
  * The steps of the hsegenius-upload route (routes/30-hsegenius.camel.yaml): the multipart upload, what the

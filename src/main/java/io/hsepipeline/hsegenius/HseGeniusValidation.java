@@ -18,11 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.intake.IntakeService;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.records.ValidatedRecord;
 
 /**
  * The steps of the scheduled validate route (routes/30-hsegenius.camel.yaml): which uploaded documents still

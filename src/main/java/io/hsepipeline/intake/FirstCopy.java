@@ -1,5 +1,7 @@
 package io.hsepipeline.intake;
 
+import io.hsepipeline.records.ReceivedDocument;
+
 /**
  * The file that brought a document's bytes first, named in a later copy's duplicate sidecar (from the
  * document's journal; the names are null if only its PDF in processing/ is left to tell).

@@ -15,6 +15,7 @@ import io.hsepipeline.journal.JournalIdempotentRepository;
 import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.records.ReceivedDocument;
 
 /**
  * Finds documents that a crash left in {@code processing/} after their move and before Kafka acknowledged

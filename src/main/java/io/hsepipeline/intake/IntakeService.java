@@ -25,7 +25,8 @@ import io.hsepipeline.pdf.PdfInspector;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
+import io.hsepipeline.records.ReceivedDocument;
 
 /**
  * The steps of the intake routes (routes/10-intake.camel.yaml): judge a file, set it aside with a reason,

@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.hsegenius.HseGeniusNames;
 import io.hsepipeline.hsegenius.HseGeniusSwagger;
-import io.hsepipeline.hsegenius.ValidatedRecord;
+import io.hsepipeline.records.ValidatedRecord;
 import io.hsepipeline.qehs.QehsModules;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.delivery.Deliveries;
-import io.hsepipeline.hsegenius.ValidatedRecord;
+import io.hsepipeline.records.ValidatedRecord;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 
 /** The steps of routes/60-qehs.camel.yaml for one validated record: the module, the mapped payload, the result. */

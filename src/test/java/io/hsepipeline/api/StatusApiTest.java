@@ -39,7 +39,7 @@ import io.hsepipeline.kafka.TopicLookup;
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 import io.hsepipeline.testing.SandboxHttp;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;

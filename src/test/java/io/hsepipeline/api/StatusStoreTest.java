@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 
 /** The status store keeps the timelines of documents in work, FAILED ones, and the last documents to end only. */
 class StatusStoreTest {

@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.sandbox.Sandbox;
 import io.hsepipeline.sandbox.SandboxSettings;
 import io.hsepipeline.testing.TestKafka;

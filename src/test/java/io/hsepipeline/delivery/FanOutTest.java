@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.dev.ReplayDeadLetters;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.sandbox.SandboxSettings;
 import io.hsepipeline.testing.TestKafka;

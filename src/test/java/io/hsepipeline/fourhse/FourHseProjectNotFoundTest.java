@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.delivery.DeliverySandbox;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.sandbox.SandboxSettings;
 
 /** FOURHSE_PROJECT_NAME names a project 4HSE does not have (only a suspended one of that name exists). */

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.testing.SandboxHttp;
 import io.hsepipeline.testing.StagedDocument;
 import io.hsepipeline.testing.TestKafka;

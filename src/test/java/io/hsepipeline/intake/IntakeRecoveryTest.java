@@ -26,6 +26,7 @@ import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.testing.TestKafka;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
+import io.hsepipeline.records.ReceivedDocument;
 
 /**
  * The application starts on a share that a kill left behind: one document moved to processing/ before

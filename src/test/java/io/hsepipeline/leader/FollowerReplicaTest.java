@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.extract.HypatosSandbox;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.testing.StagedDocument;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;

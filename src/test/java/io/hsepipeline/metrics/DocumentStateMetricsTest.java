@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.share.PipelineSettings;
 import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The document gauges stay exact while only the last documents to end are kept in memory. */

@@ -33,10 +33,10 @@ import io.hsepipeline.HsePipelineApplication;
 import io.hsepipeline.delivery.Deliveries;
 import io.hsepipeline.delivery.NameBasedIds;
 import io.hsepipeline.intake.IntakeService;
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.failure.ServiceFailure;
-import io.hsepipeline.status.StatusRecord;
+import io.hsepipeline.records.StatusRecord;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
 

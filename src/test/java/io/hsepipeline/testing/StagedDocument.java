@@ -9,7 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.hsepipeline.intake.ReceivedDocument;
+import io.hsepipeline.records.ReceivedDocument;
 
 /**
  * A document as intake leaves it for the later stages: its PDF in processing/ and its received record in the

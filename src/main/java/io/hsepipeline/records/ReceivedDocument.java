@@ -1,4 +1,4 @@
-package io.hsepipeline.intake;
+package io.hsepipeline.records;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.hsepipeline.hsegenius;
+package io.hsepipeline.records;
 
 import java.util.List;
 

@@ -1,6 +1,8 @@
-package io.hsepipeline.status;
+package io.hsepipeline.records;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.hsepipeline.status.DocumentState;
 
 /**
  * The value of a {@code hse.documents.status} record: the latest state of one document (the topic is

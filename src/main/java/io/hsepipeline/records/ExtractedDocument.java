@@ -1,4 +1,4 @@
-package io.hsepipeline.extract;
+package io.hsepipeline.records;
 
 import java.util.List;
 import java.util.Map;
