@@ -34,6 +34,7 @@ public final class PdfStream {
 
     /** The raw bytes as the whole request body (Hypatos' upload). */
     public static HttpEntity entity(Opener opener, long length) {
+        ContentBody bytes = body(opener, length, null);
         return new AbstractHttpEntity(PDF, null) {
             @Override
             public InputStream getContent() throws IOException {
@@ -42,12 +43,12 @@ public final class PdfStream {
 
             @Override
             public void writeTo(OutputStream out) throws IOException {
-                copy(opener, length, out);
+                bytes.writeTo(out);
             }
 
             @Override
             public long getContentLength() {
-                return length;
+                return bytes.getContentLength();
             }
 
             @Override
@@ -67,7 +68,7 @@ public final class PdfStream {
         };
     }
 
-    /** The bytes as one part of a multipart form (4HSE's attachment). */
+    /** The bytes as one part of a multipart form (4HSE's attachment); the raw entity writes through it too. */
     public static ContentBody body(Opener opener, long length, String fileName) {
         return new AbstractContentBody(PDF) {
             @Override
