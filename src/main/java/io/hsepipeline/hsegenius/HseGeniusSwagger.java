@@ -3,9 +3,7 @@ package io.hsepipeline.hsegenius;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.stereotype.Component;
 
@@ -21,16 +19,12 @@ public class HseGeniusSwagger {
     public static final String IMPORTED = "/api/files/imported/";
     public static final String HP_FINDER = "/api/files/hp-finder/";
 
-    private final AtomicReference<Map<String, List<String>>> declared = new AtomicReference<>();
-
-    /** Reads a Swagger answer, once a batch run: what it declares counts for that run. */
-    public void read(JsonNode openApi) {
-        declared.set(parse(openApi));
-    }
-
-    /** The Swagger could not be read this run: until it is, nothing that needs it is verified. */
-    public void forget() {
-        declared.set(null);
+    /**
+     * The filters GET /api/files/imported/ declares in a Swagger answer, read once a batch run: the validate
+     * guards (selection, History's filter) check against them for that run.
+     */
+    public List<String> importedFilters(JsonNode openApi) {
+        return parse(openApi).getOrDefault(IMPORTED, List.of());
     }
 
     /** The query parameters each GET of the description declares, by path. */
@@ -51,16 +45,5 @@ public class HseGeniusSwagger {
             parameters.put(path.getKey(), List.copyOf(names));
         });
         return parameters;
-    }
-
-    /** Whether the path declares the filter; empty until a Swagger has been read. */
-    public Optional<Boolean> declares(String path, String filter) {
-        Map<String, List<String>> known = declared.get();
-        return known == null ? Optional.empty() : Optional.of(known.getOrDefault(path, List.of()).contains(filter));
-    }
-
-    public List<String> declared(String path) {
-        Map<String, List<String>> known = declared.get();
-        return known == null ? List.of() : known.getOrDefault(path, List.of());
     }
 }

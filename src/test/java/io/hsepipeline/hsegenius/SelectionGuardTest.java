@@ -20,19 +20,21 @@ class SelectionGuardTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Object> SELECTION = Map.of("id", List.of(7, 8));
 
-    private final HseGeniusSwagger swagger = new HseGeniusSwagger();
+    /** The Swagger of this run not read: no filter is known to be declared. */
+    private static final List<String> UNREAD = null;
+
     private final HseGeniusValidation validation = new HseGeniusValidation(null, null, null, null, "",
-            Duration.ofHours(1), new HseGeniusNames("upload", "upload", "id", "upload"), swagger);
+            Duration.ofHours(1), new HseGeniusNames("upload", "upload", "id", "upload"));
 
     @Test
     void answerNamingExactlyTheSelectedRecordsLetsValidateGoOn() throws Exception {
-        validation.requireSelected(SELECTION, json("{\"records\": [{\"id\": 8}, {\"id\": 7}]}"), "validate-constraint");
+        validation.requireSelected(SELECTION, json("{\"records\": [{\"id\": 8}, {\"id\": 7}]}"), "validate-constraint", UNREAD);
     }
 
     @Test
     void answerNamingRecordsOfOthersStopsTheDocumentNamingTheSelectionSetting() throws Exception {
         assertThatThrownBy(() -> validation.requireSelected(SELECTION,
-                json("{\"records\": [{\"id\": 7}, {\"id\": 8}, {\"id\": 9}]}"), "validate-constraint"))
+                json("{\"records\": [{\"id\": 7}, {\"id\": 8}, {\"id\": 9}]}"), "validate-constraint", UNREAD))
                 .isInstanceOfSatisfying(ServiceFailure.class, failure -> {
                     assertThat(failure.reason()).isEqualTo("filter-not-honoured");
                     assertThat(failure.action()).contains("HSEGENIUS_VALIDATE_SELECTION");
@@ -41,20 +43,20 @@ class SelectionGuardTest {
 
     @Test
     void retriedValidateWhoseRecordsWereValidatedAlreadyIsNoSignOfAnIgnoredFilter() throws Exception {
-        validation.requireSelected(SELECTION, json("{\"ids\": []}"), "validate");
-        validation.requireSelected(SELECTION, json("{\"ids\": [8]}"), "validate");
+        validation.requireSelected(SELECTION, json("{\"ids\": []}"), "validate", UNREAD);
+        validation.requireSelected(SELECTION, json("{\"ids\": [8]}"), "validate", UNREAD);
     }
 
     @Test
     void answerNamingNoRecordsIsAcceptedOnlyWhenTheLiveSwaggerDeclaresTheSelection() throws Exception {
         JsonNode silent = json("{\"can_validate\": true}");
-        assertThatThrownBy(() -> validation.requireSelected(SELECTION, silent, "validate-constraint"))
+        assertThatThrownBy(() -> validation.requireSelected(SELECTION, silent, "validate-constraint", UNREAD))
                 .isInstanceOf(ServiceFailure.class);
 
-        swagger.read(json("{\"paths\": {\"/api/files/imported/\": {\"get\": {\"parameters\": ["
+        List<String> declared = new HseGeniusSwagger().importedFilters(json("{\"paths\": {\"/api/files/imported/\": {\"get\": {\"parameters\": ["
                 + "{\"name\": \"upload\", \"in\": \"query\"}, {\"name\": \"id\", \"in\": \"query\"}]}}}}"));
 
-        validation.requireSelected(SELECTION, silent, "validate-constraint");
+        validation.requireSelected(SELECTION, silent, "validate-constraint", declared);
     }
 
     private static JsonNode json(String text) throws Exception {
