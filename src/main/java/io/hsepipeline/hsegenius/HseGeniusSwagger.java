@@ -5,26 +5,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.stereotype.Component;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What HSE Genius's live Swagger (OpenAPI JSON at HSEGENIUS_SWAGGER_PATH) declares: the query parameters of its
- * list endpoints, which are the filter names it honours (django-filter ignores any other name).
+ * list endpoints, which are the filter names it honours (django-filter ignores any other name). Preflight reads
+ * them all; the batch run reads those of GET /api/files/imported/ with mappings/hsegenius-swagger-filters.jsonata.
  */
-@Component
-public class HseGeniusSwagger {
+public final class HseGeniusSwagger {
 
     public static final String IMPORTED = "/api/files/imported/";
     public static final String HP_FINDER = "/api/files/hp-finder/";
 
-    /**
-     * The filters GET /api/files/imported/ declares in a Swagger answer, read once a batch run: the validate
-     * guards (selection, History's filter) check against them for that run.
-     */
-    public List<String> importedFilters(JsonNode openApi) {
-        return parse(openApi).getOrDefault(IMPORTED, List.of());
+    private HseGeniusSwagger() {
     }
 
     /** The query parameters each GET of the description declares, by path. */

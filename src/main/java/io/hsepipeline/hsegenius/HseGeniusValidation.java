@@ -175,7 +175,7 @@ public class HseGeniusValidation {
      * (HSEGENIUS_RECORD_UPLOAD_FIELD). A record of another upload means HSE Genius ignored the filter, and then
      * nothing of the list may be used: the document fails as filter-not-honoured before anything is done with it.
      */
-    public JsonNode own(String documentId, JsonNode records, String list) {
+    private JsonNode own(String documentId, JsonNode records, String list) {
         if (!records.isArray()) {
             return records;
         }
@@ -203,13 +203,6 @@ public class HseGeniusValidation {
         return records;
     }
 
-    /** The filter body that selects exactly these records. */
-    public Map<String, Object> selection(JsonNode records) {
-        List<Integer> ids = new ArrayList<>();
-        records.forEach(record -> ids.add(record.path("id").asInt()));
-        return Map.of(names.validateSelection(), ids);
-    }
-
     /**
      * A bulk action's answer (validate-constraint's records, validate's ids) must name only selected records:
      * another record means HSE Genius ignored the selection filter and would act, or acted, on others. Fewer is
@@ -217,7 +210,7 @@ public class HseGeniusValidation {
      * follows checks the document's records. An answer that names none is accepted only when the live Swagger
      * declares the selection filter (declared: the query parameters of GET /api/files/imported/, null while unread).
      */
-    public void requireSelected(Map<String, Object> selection, JsonNode answer, String action, List<String> declared) {
+    public void requireSelected(JsonNode selection, JsonNode answer, String action, List<String> declared) {
         JsonNode named = answer.has("records") ? answer.get("records") : answer.get("ids");
         if (named == null || !named.isArray()) {
             // an answer that names no records: the live Swagger declaring the selection filter is the verification
@@ -230,7 +223,7 @@ public class HseGeniusValidation {
             return;
         }
         Set<String> selected = new java.util.TreeSet<>();
-        ((List<?>) selection.get(names.validateSelection())).forEach(id -> selected.add(String.valueOf(id)));
+        selection.path(names.validateSelection()).forEach(id -> selected.add(id.asText()));
         Set<String> answered = new java.util.TreeSet<>();
         named.forEach(item -> answered.add(item.isObject() ? item.path("id").asText() : item.asText()));
         if (!selected.containsAll(answered)) {
@@ -248,10 +241,20 @@ public class HseGeniusValidation {
     }
 
     /**
+     * After validate: its answer named only selected records (requireSelected), and HP Finder, read again (hpFinder),
+     * lists only the document's records (own), else the document fails before anything is published.
+     */
+    public void requireValidated(String documentId, JsonNode selection, JsonNode answer, JsonNode hpFinder,
+                                 List<String> declared) {
+        requireSelected(selection, answer, "POST /api/files/imported/validate/", declared);
+        own(documentId, hpFinder, HseGeniusSwagger.HP_FINDER);
+    }
+
+    /**
      * validate-constraint's answer: it names only selected records (requireSelected) and every one is valid,
      * else the document fails with why.
      */
-    public void requireValidatable(Map<String, Object> selection, JsonNode answer, List<String> declared) {
+    public void requireValidatable(JsonNode selection, JsonNode answer, List<String> declared) {
         requireSelected(selection, answer, "POST /api/files/imported/validate-constraint/", declared);
         if (answer.path("can_validate").asBoolean(true)) {
             return;
