@@ -73,7 +73,7 @@ public class DocumentRetry {
      * attempt, the batch's progress, and the once-only key of its announcement (done-announce), so that the new
      * upload is announced.
      */
-    private static final List<String> UPLOAD_ENTRIES = List.of(ValidateAgain.UPLOAD_ENTRY, "hsegenius-attempt",
+    private static final List<String> UPLOAD_ENTRIES = List.of(ValidateAgain.UPLOAD_ENTRY, JournalIdempotentRepository.entryOf("upload-attempt"),
             ValidateAgain.PROGRESS_ENTRY, JournalIdempotentRepository.entryOf("announce"));
     /** What says Hypatos was told of the transfer: the once-only key of the hypatos-transfer route's block. */
     private static final List<String> TRANSFER_TOLD = List.of(JournalIdempotentRepository.entryOf("hypatos-transfer"));

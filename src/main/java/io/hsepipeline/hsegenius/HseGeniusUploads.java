@@ -33,8 +33,6 @@ import io.hsepipeline.records.UploadedDocument;
 public class HseGeniusUploads {
 
     static final String ENTRY = "hsegenius";
-    /** Journaled before the upload is sent: only then can HSE Genius hold an upload the journal does not know. */
-    static final String ATTEMPT = "hsegenius-attempt";
 
     private final DocumentJournal journal;
     private final ShareFolders share;
@@ -48,52 +46,27 @@ public class HseGeniusUploads {
         this.names = names;
     }
 
-    public boolean isUploaded(String documentId) {
-        return journal.has(documentId, ENTRY);
-    }
-
     /**
-     * Whether HSE Genius' Upload list must be looked at before uploading: only after an attempt whose answer
-     * was lost (a retry, or a restart), so a first upload costs no listing, whatever the account holds.
+     * Takes over an upload of this document that HSE Genius has already, if there is one, and returns the record
+     * that announces it (null when there is none). Looked at only after an attempt whose answer was lost (a retry,
+     * or a restart). Upload (uploads) lists pending uploads only; one that a batch run confirmed meanwhile is found
+     * among the parsed records (parsed) by its file name, whose upload field (HSEGENIUS_RECORD_UPLOAD_FIELD) names
+     * the upload.
      */
-    public boolean mayBeUploaded(String documentId) {
-        return journal.has(documentId, ATTEMPT);
-    }
-
-    /** Says that the upload is about to be sent (see mayBeUploaded). */
-    public void attempting(String documentId) {
-        journal.write(documentId, ATTEMPT, Map.of("at", Instant.now().toString()));
-    }
-
-    /**
-     * Takes over an upload of this document that is still in HSE Genius' Upload list, if there is one; true when
-     * the document is uploaded now. Upload lists pending uploads only: see adoptParsed for one parsed meanwhile.
-     */
-    public boolean adoptExisting(String documentId, JsonNode uploads, JsonNode mapping, JsonNode extracted) {
+    public UploadedDocument adopt(String documentId, JsonNode uploads, JsonNode parsed, JsonNode mapping, JsonNode extracted) {
         for (JsonNode upload : uploads) {
             if (filename(documentId).equals(upload.path("filename").asText())) {
-                uploaded(documentId, upload, mapping, extracted, false);
-                return true;
+                return uploaded(documentId, upload, mapping, extracted, false);
             }
         }
-        return false;
-    }
-
-    /**
-     * Takes over an upload of this document that HSE Genius has parsed already (a batch run confirmed everything
-     * in Upload between the lost answer and this retry), found among the parsed records by its file name; the
-     * record's upload field (HSEGENIUS_RECORD_UPLOAD_FIELD) names the upload. True when the document is uploaded now.
-     */
-    public boolean adoptParsed(String documentId, JsonNode records, JsonNode mapping, JsonNode extracted) {
-        for (JsonNode record : records) {
+        for (JsonNode record : parsed) {
             JsonNode upload = record.path(names.recordUploadField());
             if (filename(documentId).equals(record.path("filename").asText()) && upload.isValueNode()) {
-                uploaded(documentId, JsonNodeFactory.instance.objectNode()
+                return uploaded(documentId, JsonNodeFactory.instance.objectNode()
                         .put("id", upload.asText()), mapping, extracted, true);
-                return true;
             }
         }
-        return false;
+        return null;
     }
 
     /** The multipart body HSE Genius takes: pdf, title and comma-separated six-digit EER codes. */
@@ -112,11 +85,12 @@ public class HseGeniusUploads {
         return form.build();
     }
 
-    public void uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted) {
-        uploaded(documentId, response, mapping, extracted, false);
+    /** Journals the upload HSE Genius answered with, and returns the record that announces it. */
+    public UploadedDocument uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted) {
+        return uploaded(documentId, response, mapping, extracted, false);
     }
 
-    private void uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted, boolean confirmed) {
+    private UploadedDocument uploaded(String documentId, JsonNode response, JsonNode mapping, JsonNode extracted, boolean confirmed) {
         String codes = mapping.path("eer_codes").asText("");
         List<String> eerCodes = codes.isBlank() ? List.of() : Arrays.stream(codes.split(",")).map(String::trim).toList();
         HseGeniusUpload upload = new HseGeniusUpload(response.path("id").asText(), filename(documentId),
@@ -126,10 +100,16 @@ public class HseGeniusUploads {
         journal.write(documentId, ENTRY, upload);
         outcomes.addResult(documentId, Map.of("hsegenius", Map.of("uploadId", upload.uploadId(), "title", upload.title()),
                 "eerCodes", new ArrayList<>(eerCodes)));
+        return announcement(documentId, upload);
     }
 
+    /** The record that announces the document's upload, or null while it is not uploaded (journaled). */
     public UploadedDocument announcement(String documentId) {
-        HseGeniusUpload upload = upload(documentId);
+        return journal.read(documentId, ENTRY, HseGeniusUpload.class).map(upload -> announcement(documentId, upload))
+                .orElse(null);
+    }
+
+    private UploadedDocument announcement(String documentId, HseGeniusUpload upload) {
         ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
         return new UploadedDocument(documentId, received.fileName(), received.watchedFolder(), upload.uploadId(),
                 upload.title(), upload.eerCodes(), upload.hypatosDocumentId(), upload.uploadedAt());

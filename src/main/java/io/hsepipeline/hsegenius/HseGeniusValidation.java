@@ -23,6 +23,7 @@ import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.outcome.DocumentOutcomes;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 import io.hsepipeline.share.ShareFolders;
+import io.hsepipeline.records.StatusRecord;
 import io.hsepipeline.records.ValidatedRecord;
 
 /**
@@ -35,9 +36,8 @@ public class HseGeniusValidation {
 
     /** Journal entry: the records published so far, and whether the document is handed on. */
     public static final String ENTRY = "validate";
-
-    /** WAIT: still parsing; VALIDATE: parsed records; PUBLISH: validated records; HAND_ON: only History is left. */
-    public enum Step { WAIT, VALIDATE, PUBLISH, HAND_ON }
+    /** The stage this class's steps run in (the document's status says which stage ended it). */
+    private static final String STAGE = "validate";
 
     private final DocumentJournal journal;
     private final HseGeniusUploads uploads;
@@ -46,16 +46,13 @@ public class HseGeniusValidation {
     private final String defaultCustomer;
     private final Duration parseMaxWait;
     private final HseGeniusNames names;
-    private final HseGeniusSwagger swagger;
     /** Upload id to document id of the documents of the current batch run (set by pending()). */
     private volatile Map<String, String> pendingUploads = Map.of();
 
     public HseGeniusValidation(DocumentJournal journal, HseGeniusUploads uploads, ShareFolders share,
                                DocumentOutcomes outcomes, @Value("${hse.hsegenius.customer-id}") String defaultCustomer,
-                               @Value("${hse.hsegenius.parse-max-wait}") Duration parseMaxWait, HseGeniusNames names,
-                               HseGeniusSwagger swagger) {
+                               @Value("${hse.hsegenius.parse-max-wait}") Duration parseMaxWait, HseGeniusNames names) {
         this.names = names;
-        this.swagger = swagger;
         this.journal = journal;
         this.uploads = uploads;
         this.share = share;
@@ -68,7 +65,7 @@ public class HseGeniusValidation {
      * Uploaded documents whose records have not all been published and handed on yet, and those handed on whose
      * PDF is still in processing/ (the share refused the move, or a kill came first).
      */
-    public List<String> pending() {
+    private List<String> pending() {
         List<String> pending = journal.documentsWith(HseGeniusUploads.ENTRY).stream()
                 .filter(id -> !progress(id).finished() || Files.exists(share.processingPdf(id)))
                 .filter(id -> !failed(id))
@@ -80,26 +77,43 @@ public class HseGeniusValidation {
     }
 
     /**
-     * Where a pending document stands when a batch run's phase reaches it, for the route's choice: finished (only
-     * the move to done/ can be left), and, for the second phase (proceed, History), ready to hand on: published
-     * records and not failed meanwhile; those still parsing or failed in the first phase are left to the next run.
+     * A batch run's work, read once at its start: the pending documents, where each one not finished yet stands
+     * (the first phase's documents), and whether any upload still waits for confirm.
      */
-    public BatchState batchState(String documentId) {
-        Progress progress = progress(documentId);
-        return new BatchState(progress.finished(), !failed(documentId) && !progress.published().isEmpty());
+    public Batch batch() {
+        List<String> documents = pending();
+        List<Standing> unfinished = documents.stream().map(this::standing).filter(s -> !s.finished()).toList();
+        boolean needsConfirm = documents.stream().anyMatch(id -> !uploads.upload(id).confirmed());
+        return new Batch(documents, unfinished, needsConfirm);
     }
 
-    /** A pending document's standing in a batch run (see batchState). */
-    public record BatchState(boolean finished, boolean readyToHandOn) {
+    /** See batch(). */
+    public record Batch(List<String> documents, List<Standing> unfinished, boolean needsConfirm) {
+    }
+
+    /**
+     * Where a pending document stands, for the route's choices: finished (only the move to done/ can be left);
+     * ready to hand on (records published, not failed meanwhile: the second phase's documents); its upload; the
+     * History request (null without a customer); whether records were published before, and their EER codes
+     * (what HP Finder's proceed selects by).
+     */
+    public Standing standing(String documentId) {
+        Progress progress = progress(documentId);
+        Set<String> codes = new LinkedHashSet<>();
+        progress.published().values().forEach(r -> codes.addAll(r.eerCodes()));
+        return new Standing(documentId, uploadId(documentId), progress.finished(),
+                !failed(documentId) && !progress.published().isEmpty(), !progress.published().isEmpty(),
+                String.join(",", codes), history(documentId));
+    }
+
+    /** See standing(). */
+    public record Standing(String documentId, String uploadId, boolean finished, boolean readyToHandOn,
+                           boolean published, String proceedCodes, Map<String, Object> history) {
     }
 
     private boolean failed(String documentId) {
         return journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
                 .map(result -> "FAILED".equals(result.get("endedAs"))).orElse(false);
-    }
-
-    public boolean needsConfirm(List<String> documentIds) {
-        return documentIds.stream().anyMatch(id -> !uploads.upload(id).confirmed());
     }
 
     public void confirmed(List<String> documentIds) {
@@ -108,30 +122,34 @@ public class HseGeniusValidation {
         }
     }
 
-    public String uploadId(String documentId) {
+    private String uploadId(String documentId) {
         return uploads.upload(documentId).uploadId();
     }
 
     /**
-     * Parsed records: validate them. Validated records in HP Finder: publish them. Neither, but records published
-     * before a restart: proceed already took them out of HP Finder, so only History is left. Neither and nothing
-     * published: parsing is still running, for at most the parse wait. Nothing is done while History's filter
-     * is not known to be one HSE Genius declares.
+     * The guards before anything is done for a document (the route's choice then picks the step from the lists):
+     * both lists hold only the document's records (own); History's filter is one the live Swagger declares (the
+     * query parameters of GET /api/files/imported/, null while unread: then the document waits and nothing is
+     * checked further); with neither parsed nor validated records and nothing published, parsing has not taken
+     * longer than the parse wait.
      */
-    public Step next(String documentId, JsonNode parsed, JsonNode validated) {
-        if (historyFilterDeclared(documentId).isEmpty()) {
-            // History's filter cannot be verified before HSE Genius's Swagger has been read: nothing is done yet
-            return Step.WAIT;
+    public void check(String documentId, JsonNode parsed, JsonNode validated, List<String> declared) {
+        own(documentId, parsed, HseGeniusSwagger.IMPORTED);
+        own(documentId, validated, HseGeniusSwagger.HP_FINDER);
+        if (history(documentId) != null) {
+            if (declared == null) {
+                // History's filter cannot be verified before HSE Genius's Swagger has been read: the document waits
+                return;
+            }
+            if (!declared.contains(names.historyUploadFilter())) {
+                throw filterNotHonoured("the live Swagger of HSE Genius does not declare the filter '"
+                        + names.historyUploadFilter() + "' that History would be sent with (it declares " + declared
+                        + "); nothing of this document was validated", HseGeniusNames.HISTORY_UPLOAD_FILTER,
+                        "filter by upload of the History body");
+            }
         }
-        requireHistoryFilter(documentId);
-        if (parsed.isArray() && !parsed.isEmpty()) {
-            return Step.VALIDATE;
-        }
-        if (validated.isArray() && !validated.isEmpty()) {
-            return Step.PUBLISH;
-        }
-        if (!progress(documentId).published().isEmpty()) {
-            return Step.HAND_ON;
+        if (listed(parsed) || listed(validated) || !progress(documentId).published().isEmpty()) {
+            return;
         }
         HseGeniusUpload upload = uploads.upload(documentId);
         if (upload.uploadedAt() != null
@@ -141,7 +159,10 @@ public class HseGeniusValidation {
                     "Look at the upload in HSE Genius (Upload, Parsed file). Drop the file again once HSE Genius"
                             + " parses documents, or raise HSEGENIUS_PARSE_MAX_WAIT.");
         }
-        return Step.WAIT;
+    }
+
+    private static boolean listed(JsonNode records) {
+        return records.isArray() && !records.isEmpty();
     }
 
     /** The query string of a list that selects the document's upload. */
@@ -154,7 +175,7 @@ public class HseGeniusValidation {
      * (HSEGENIUS_RECORD_UPLOAD_FIELD). A record of another upload means HSE Genius ignored the filter, and then
      * nothing of the list may be used: the document fails as filter-not-honoured before anything is done with it.
      */
-    public JsonNode own(String documentId, JsonNode records, String list) {
+    private JsonNode own(String documentId, JsonNode records, String list) {
         if (!records.isArray()) {
             return records;
         }
@@ -182,34 +203,27 @@ public class HseGeniusValidation {
         return records;
     }
 
-    /** The filter body that selects exactly these records. */
-    public Map<String, Object> selection(JsonNode records) {
-        List<Integer> ids = new ArrayList<>();
-        records.forEach(record -> ids.add(record.path("id").asInt()));
-        return Map.of(names.validateSelection(), ids);
-    }
-
     /**
      * A bulk action's answer (validate-constraint's records, validate's ids) must name only selected records:
      * another record means HSE Genius ignored the selection filter and would act, or acted, on others. Fewer is
      * no such sign (a retry after a lost answer finds the records validated already); the HP Finder read that
      * follows checks the document's records. An answer that names none is accepted only when the live Swagger
-     * declares the selection filter.
+     * declares the selection filter (declared: the query parameters of GET /api/files/imported/, null while unread).
      */
-    public void requireSelected(Map<String, Object> selection, JsonNode answer, String action) {
+    public void requireSelected(JsonNode selection, JsonNode answer, String action, List<String> declared) {
         JsonNode named = answer.has("records") ? answer.get("records") : answer.get("ids");
         if (named == null || !named.isArray()) {
             // an answer that names no records: the live Swagger declaring the selection filter is the verification
-            if (!swagger.declares(HseGeniusSwagger.IMPORTED, names.validateSelection()).orElse(false)) {
+            if (declared == null || !declared.contains(names.validateSelection())) {
                 throw filterNotHonoured(action + " answered without naming the records it took, and the live Swagger"
                         + " does not declare the selection '" + names.validateSelection() + "' (it declares "
-                        + swagger.declared(HseGeniusSwagger.IMPORTED) + ")", HseGeniusNames.VALIDATE_SELECTION,
+                        + (declared == null ? List.of() : declared) + ")", HseGeniusNames.VALIDATE_SELECTION,
                         "body filter of validate-constraint and validate by record id");
             }
             return;
         }
         Set<String> selected = new java.util.TreeSet<>();
-        ((List<?>) selection.get(names.validateSelection())).forEach(id -> selected.add(String.valueOf(id)));
+        selection.path(names.validateSelection()).forEach(id -> selected.add(id.asText()));
         Set<String> answered = new java.util.TreeSet<>();
         named.forEach(item -> answered.add(item.isObject() ? item.path("id").asText() : item.asText()));
         if (!selected.containsAll(answered)) {
@@ -217,25 +231,6 @@ public class HseGeniusValidation {
                     + answered + "; HSE Genius ignored the selection '" + names.validateSelection() + "'",
                     HseGeniusNames.VALIDATE_SELECTION, "body filter of validate-constraint and validate by record id");
         }
-    }
-
-    /** History is sent only with a filter the live Swagger declares; empty: the Swagger has not been read yet. */
-    public java.util.Optional<Boolean> historyFilterDeclared(String documentId) {
-        if (history(documentId) == null) {
-            return java.util.Optional.of(true);
-        }
-        return swagger.declares(HseGeniusSwagger.IMPORTED, names.historyUploadFilter());
-    }
-
-    /** Before anything is done for the document: History's filter is one HSE Genius declares. */
-    public void requireHistoryFilter(String documentId) {
-        if (historyFilterDeclared(documentId).orElse(true)) {
-            return;
-        }
-        throw filterNotHonoured("the live Swagger of HSE Genius does not declare the filter '" + names.historyUploadFilter()
-                + "' that History would be sent with (it declares " + swagger.declared(HseGeniusSwagger.IMPORTED)
-                + "); nothing of this document was validated", HseGeniusNames.HISTORY_UPLOAD_FILTER,
-                "filter by upload of the History body");
     }
 
     private ServiceFailure filterNotHonoured(String detail, String setting, String what) {
@@ -246,11 +241,21 @@ public class HseGeniusValidation {
     }
 
     /**
+     * After validate: its answer named only selected records (requireSelected), and HP Finder, read again (hpFinder),
+     * lists only the document's records (own), else the document fails before anything is published.
+     */
+    public void requireValidated(String documentId, JsonNode selection, JsonNode answer, JsonNode hpFinder,
+                                 List<String> declared) {
+        requireSelected(selection, answer, "POST /api/files/imported/validate/", declared);
+        own(documentId, hpFinder, HseGeniusSwagger.HP_FINDER);
+    }
+
+    /**
      * validate-constraint's answer: it names only selected records (requireSelected) and every one is valid,
      * else the document fails with why.
      */
-    public void requireValidatable(Map<String, Object> selection, JsonNode answer) {
-        requireSelected(selection, answer, "POST /api/files/imported/validate-constraint/");
+    public void requireValidatable(JsonNode selection, JsonNode answer, List<String> declared) {
+        requireSelected(selection, answer, "POST /api/files/imported/validate-constraint/", declared);
         if (answer.path("can_validate").asBoolean(true)) {
             return;
         }
@@ -305,7 +310,7 @@ public class HseGeniusValidation {
         return blockers;
     }
 
-    public boolean isPublished(String documentId, String recordId) {
+    private boolean isPublished(String documentId, String recordId) {
         return progress(documentId).published().containsKey(recordId);
     }
 
@@ -317,15 +322,8 @@ public class HseGeniusValidation {
         journal.write(record.documentId(), ENTRY, new Progress(published, false));
     }
 
-    /** The EER codes of the published records: what HP Finder's proceed selects by. */
-    public String proceedCodes(String documentId) {
-        Set<String> codes = new LinkedHashSet<>();
-        progress(documentId).published().values().forEach(r -> codes.addAll(r.eerCodes()));
-        return String.join(",", codes);
-    }
-
     /** The history request for the folder's customer, or null when no customer is set. */
-    public Map<String, Object> history(String documentId) {
+    private Map<String, Object> history(String documentId) {
         ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
         String customer = customer(received.watchedFolder());
         if (customer == null) {
@@ -335,9 +333,20 @@ public class HseGeniusValidation {
                 "filters", Map.of(names.historyUploadFilter(), uploadId(documentId)));
     }
 
-    /** Records published and handed on: the result gains the records' ids and codes, the PDF goes to done/. */
-    public void finished(String documentId) {
+    /**
+     * Records published and handed on: the result gains the records' ids and codes (once), then the PDF goes to
+     * done/ and the document is DONE once the deliveries have every record too (DocumentOutcomes.complete). A
+     * share that refuses the move throws, and the next run, finding the document finished, only moves it.
+     */
+    public StatusRecord finish(String documentId) {
         Progress progress = progress(documentId);
+        if (!progress.finished()) {
+            finished(documentId, progress);
+        }
+        return outcomes.complete(documentId, STAGE);
+    }
+
+    private void finished(String documentId, Progress progress) {
         Set<String> eer = new LinkedHashSet<>();
         Set<String> hp = new LinkedHashSet<>();
         List<String> recordIds = new ArrayList<>();

@@ -193,7 +193,7 @@ class HseGeniusStageTest {
         ReceivedDocument doc = stage("Product name: Paint", "08 01 11*");
         // the pipeline journals its attempt before it sends the upload; the kill came after HSE Genius took it
         Files.writeString(Files.createDirectories(SHARE.root().resolve(".hse").resolve(doc.documentId()))
-                .resolve("hsegenius-attempt.json"), "{\"at\":\"" + Instant.now() + "\"}");
+                .resolve("done-upload-attempt.json"), "{\"at\":\"" + Instant.now() + "\"}");
         uploadDirectlyToSandbox(doc);
 
         publishExtracted(doc, Map.of("productName", "Paint", "eerCodes", List.of("08 01 11*")));
@@ -207,7 +207,7 @@ class HseGeniusStageTest {
         ReceivedDocument doc = stage("Product name: Varnish", "08 01 11*");
         // the attempt is journaled and HSE Genius carried the upload out, but its answer never arrived
         Files.writeString(Files.createDirectories(SHARE.root().resolve(".hse").resolve(doc.documentId()))
-                .resolve("hsegenius-attempt.json"), "{\"at\":\"" + Instant.now() + "\"}");
+                .resolve("done-upload-attempt.json"), "{\"at\":\"" + Instant.now() + "\"}");
         String token = sandboxToken();
         uploadDirectlyToSandbox(doc, token);
         // before the retry, a batch run confirmed everything in Upload and HSE Genius parsed it: Upload lists it no more
