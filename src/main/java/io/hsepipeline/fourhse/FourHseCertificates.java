@@ -46,18 +46,18 @@ public class FourHseCertificates {
         this.json = json;
     }
 
+    /** The configured project: its name, and its (tenant) id once found, null until then. */
+    public FourHseProject project() {
+        return new FourHseProject(projectName(), knownProject());
+    }
+
     /** The project (tenant) id, once found; null until then. */
-    public String knownProject() {
+    String knownProject() {
         return projects.get(projectName());
     }
 
-    public String projectQuery() throws IOException {
-        Map<String, Object> filter = Map.of("name", projectName(), "status", "active", "project_type", "safety");
-        return json.writeValueAsString(Map.of("filter", filter, "per-page", 100, "page", 1));
-    }
-
     /** Picks the one active safety project of that name from the index answer and keeps it. */
-    public String project(JsonNode answer) {
+    public String found(JsonNode answer) {
         List<JsonNode> found = new ArrayList<>();
         answer.forEach(found::add);
         if (found.size() != 1) {
@@ -71,6 +71,14 @@ public class FourHseCertificates {
         String id = found.get(0).path("project_id").asText();
         projects.put(projectName(), id);
         return id;
+    }
+
+    /**
+     * The 4HSE project deliveries go to (FOURHSE_PROJECT_NAME), for routes/mappings/fourhse-project-query.jsonata.
+     *
+     * @param id the project (tenant) id once found, else null
+     */
+    public record FourHseProject(String name, String id) {
     }
 
     /** The record's ids at 4HSE: from the journal, or derived now and journaled before the first call. */
