@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.hsepipeline.hsegenius.HseGeniusValidation;
 import io.hsepipeline.records.ValidatedRecord;
-import io.hsepipeline.failure.Failures;
+import io.hsepipeline.failure.Failures.FailureReport;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.http.PdfStream;
 import io.hsepipeline.journal.DocumentJournal;
@@ -46,15 +46,12 @@ public class Deliveries {
     private final DocumentJournal journal;
     private final DocumentOutcomes documents;
     private final ShareFolders share;
-    private final Failures failures;
 
-    public Deliveries(ObjectMapper json, DocumentJournal journal, DocumentOutcomes documents, ShareFolders share,
-                      Failures failures) {
+    public Deliveries(ObjectMapper json, DocumentJournal journal, DocumentOutcomes documents, ShareFolders share) {
         this.json = json;
         this.journal = journal;
         this.documents = documents;
         this.share = share;
-        this.failures = failures;
     }
 
     /** The consumed value as a record; one that is not a validated record can never be delivered. */
@@ -101,10 +98,10 @@ public class Deliveries {
      * Why the service could not take the record, into the document's result: a document that already ended
      * in done/ keeps its place, so its sidecar is where users see a failed delivery.
      */
-    public void addFailure(String service, ValidatedRecord record, Throwable failure) {
+    public void addFailure(String service, ValidatedRecord record, FailureReport failure) {
         Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("reason", failures.reason(failure));
-        detail.put("detail", failures.detail(failure));
+        detail.put("reason", failure.reason());
+        detail.put("detail", failure.detail());
         detail.put("at", Instant.now().toString());
         documents.addResult(record.documentId(), Map.of(service, Map.of(record.recordId(), Map.of("failure", detail))));
     }

@@ -128,6 +128,18 @@ public class Failures implements Processor {
         return Optional.empty();
     }
 
+    /**
+     * What the dead-letter route says about a failure, judged once: in the hse_* headers of the dead letter and
+     * in the document's FAILED status.
+     */
+    public FailureReport report(Throwable e, String routeService) {
+        return new FailureReport(service(e, routeService), reason(e), detail(e), action(e));
+    }
+
+    /** A failure as users read it: which service, a short stable reason, what went wrong, what to do next. */
+    public record FailureReport(String service, String reason, String detail, String action) {
+    }
+
     /** The service that failed, as the route set it, or the exception's own. */
     public String service(Throwable e, String routeService) {
         return judged(e) instanceof ServiceFailure failure ? failure.service() : routeService;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
@@ -38,7 +37,6 @@ public class FourHseCertificates {
     private final FourHseSettings settings;
     private final Deliveries deliveries;
     private final ObjectMapper json;
-    private final Map<String, String> projects = new ConcurrentHashMap<>();
 
     public FourHseCertificates(FourHseSettings settings, Deliveries deliveries, ObjectMapper json) {
         this.settings = settings;
@@ -46,17 +44,10 @@ public class FourHseCertificates {
         this.json = json;
     }
 
-    /** The project (tenant) id, once found; null until then. */
-    public String knownProject() {
-        return projects.get(projectName());
-    }
-
-    public String projectQuery() throws IOException {
-        Map<String, Object> filter = Map.of("name", projectName(), "status", "active", "project_type", "safety");
-        return json.writeValueAsString(Map.of("filter", filter, "per-page", 100, "page", 1));
-    }
-
-    /** Picks the one active safety project of that name from the index answer and keeps it. */
+    /**
+     * The id of the one active safety project of the configured name, from the index answer
+     * (routes/mappings/fourhse-project-query.jsonata); none or several is a failure users must fix.
+     */
     public String project(JsonNode answer) {
         List<JsonNode> found = new ArrayList<>();
         answer.forEach(found::add);
@@ -68,22 +59,22 @@ public class FourHseCertificates {
                     "Set FOURHSE_PROJECT_NAME to the exact name of one active safety project the 4HSE user can see, "
                             + "then replay the dead letter.");
         }
-        String id = found.get(0).path("project_id").asText();
-        projects.put(projectName(), id);
-        return id;
+        return found.get(0).path("project_id").asText();
     }
 
-    /** The record's ids at 4HSE: from the journal, or derived now and journaled before the first call. */
-    public FourHseDelivery start(ValidatedRecord record) {
+    /**
+     * The record's ids at 4HSE: from the journal, or derived now (in the project found by the route) and journaled
+     * before the first call.
+     */
+    public FourHseDelivery start(ValidatedRecord record, String projectId) {
         return deliveries.state(SERVICE, record, FourHseDelivery.class).map(FourHseDelivery::withLinkIds)
                 .orElseGet(() -> {
-                    String tenantId = knownProject();
                     String certificateId = NameBasedIds.of(record.recordId());
                     String actionId = blankToNull(target(record).actionId());
-                    String path = "/projects/" + tenantId + "/hse-pipeline/" + certificateId + "/"
+                    String path = "/projects/" + projectId + "/hse-pipeline/" + certificateId + "/"
                             + safeFileName(record.fileName());
                     return deliveries.save(SERVICE, record,
-                            FourHseDelivery.derived(record.recordId(), certificateId, tenantId, actionId, path));
+                            FourHseDelivery.derived(record.recordId(), certificateId, projectId, actionId, path));
                 });
     }
 

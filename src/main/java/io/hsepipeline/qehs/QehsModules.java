@@ -24,8 +24,9 @@ public class QehsModules {
 
     private final Map<String, JsonNode> modules = new ConcurrentHashMap<>();
 
-    public boolean isKnown(String moduleKey) {
-        return modules.containsKey(moduleKey);
+    /** The module's schema, once remembered; else null. */
+    public JsonNode schema(String moduleKey) {
+        return modules.get(moduleKey);
     }
 
     public void remember(String moduleKey, JsonNode module) {

@@ -33,18 +33,20 @@ public class QehsRecords {
         this.json = json;
     }
 
-    /** The watched folder's module, else QEHS_MODULE_KEY. */
-    public String moduleKey(ValidatedRecord record) {
-        return deliveries.folder(record).map(WatchedFolder::qehsModule)
-                .filter(key -> !key.isBlank())
+    /** The watched folder's module (else QEHS_MODULE_KEY), with its schema once read (null until then). */
+    public QehsModule module(ValidatedRecord record) {
+        String key = deliveries.folder(record).map(WatchedFolder::qehsModule)
+                .filter(moduleKey -> !moduleKey.isBlank())
                 .orElse(settings.moduleKey());
+        return new QehsModule(key, modules.schema(key));
     }
 
-    public JsonNode mappingInput(ValidatedRecord record, String moduleKey) {
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("record", record);
-        input.put("moduleKey", moduleKey);
-        return json.valueToTree(input);
+    /**
+     * A QEHS module of the route: its key, and its schema ({@code GET /api/v1/modules/{key}}) once read.
+     *
+     * @param schema null until the route has read it
+     */
+    public record QehsModule(String key, JsonNode schema) {
     }
 
     /** The create request for the mapped payload, once it fits the module's schema (else a mapping-invalid failure). */

@@ -18,6 +18,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.ToDefinition;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,8 +44,9 @@ import io.hsepipeline.testing.TestShare;
 /**
  * Stage routes on their own, with Camel's test kit: the dead-letter route (Kafka and the status route are mock
  * endpoints, the failure is made up, the commit handle counts its commits), the 4HSE route's "already taken"
- * branches (4HSE is a mock endpoint answering per call; the journal and the PDF are real files) and intake's
- * publication (its two records are mock endpoints).
+ * branches (4HSE is a mock endpoint answering per call; the journal and the PDF are real files), intake's
+ * publication (its two records are mock endpoints) and the service-call template (QEHS's instance, its two sends
+ * mock endpoints).
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = HsePipelineApplication.class)
@@ -60,6 +62,7 @@ class StageRoutesTest {
         registry.add("hse.fourhse.project-name", () -> "Safety");
         registry.add("hse.fourhse.resource-id", () -> "resource-1");
         registry.add("hse.fourhse.action-id", () -> "action-1");
+        registry.add("hse.qehs.api-key", () -> "qehs-key");
     }
 
     @Autowired
@@ -80,6 +83,8 @@ class StageRoutesTest {
     private MockEndpoint deliveryDone;
     private MockEndpoint intakeStatus;
     private MockEndpoint intakeReceived;
+    private MockEndpoint qehsSend;
+    private MockEndpoint qehsSendAgain;
 
     @BeforeEach
     void adviseOnce() throws Exception {
@@ -97,6 +102,11 @@ class StageRoutesTest {
                 route.weaveByToUri("direct:fourhse-call").replace().to("mock:fourhse-call");
                 route.weaveByToUri("direct:delivery-done").replace().to("mock:delivery-done");
             });
+            AdviceWith.adviceWith(camel, "qehs-call", route -> {
+                // the template's two sends, its only "to" steps: the last sends again after a 401, the first
+                route.weaveByType(ToDefinition.class).selectLast().replace().to("mock:qehs-send-again");
+                route.weaveByType(ToDefinition.class).selectFirst().replace().to("mock:qehs-send");
+            });
             camel.start();
         }
         deadLetters = camel.getEndpoint("mock:dead-letter", MockEndpoint.class);
@@ -105,6 +115,8 @@ class StageRoutesTest {
         deliveryDone = camel.getEndpoint("mock:delivery-done", MockEndpoint.class);
         intakeStatus = camel.getEndpoint("mock:intake-status", MockEndpoint.class);
         intakeReceived = camel.getEndpoint("mock:intake-received", MockEndpoint.class);
+        qehsSend = camel.getEndpoint("mock:qehs-send", MockEndpoint.class);
+        qehsSendAgain = camel.getEndpoint("mock:qehs-send-again", MockEndpoint.class);
         MockEndpoint.resetMocks(camel);
     }
 
@@ -216,6 +228,68 @@ class StageRoutesTest {
 
         MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
         assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isFalse();
+    }
+
+    @Test
+    void serviceCallSendsTheRequestLineFromItsVariablesAndAfterA401SendsTheSameRequestOnceMore() throws Exception {
+        // QEHS's instance of the service-call template; the service is two mock endpoints: the first try answers 401
+        qehsSend.expectedMessageCount(1);
+        qehsSend.whenAnyExchangeReceived(exchange -> {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain");
+            exchange.getMessage().setBody("refused");
+        });
+        qehsSendAgain.expectedMessageCount(1);
+        qehsSendAgain.whenAnyExchangeReceived(exchange -> {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+            exchange.getMessage().setBody("{\"id\":\"q-1\"}");
+        });
+
+        Exchange answered = producer.send("direct:qehs-call", exchange -> {
+            exchange.setVariable("httpMethod", "POST");
+            exchange.setVariable("httpPath", "/api/v1/records");
+            exchange.setVariable("httpQuery", "dryRun=false");
+            exchange.setVariable("idempotencyKey", "r-1");
+            exchange.getMessage().setHeader("kafka.KEY", "document-1");
+            exchange.getMessage().setHeader(Exchange.HTTP_URI, "http://elsewhere");
+            exchange.getMessage().setBody("{\"moduleKey\":\"m\"}");
+        });
+
+        assertThat(answered.getException()).isNull();
+        MockEndpoint.assertIsSatisfied(qehsSend, qehsSendAgain);
+        for (MockEndpoint attempt : List.of(qehsSend, qehsSendAgain)) {
+            Map<String, Object> sent = attempt.getExchanges().get(0).getMessage().getHeaders();
+            assertThat(sent).containsEntry(Exchange.HTTP_METHOD, "POST")
+                    .containsEntry(Exchange.HTTP_PATH, "/api/v1/records")
+                    .containsEntry(Exchange.HTTP_QUERY, "dryRun=false")
+                    .containsEntry(Exchange.CONTENT_TYPE, "application/json")
+                    .containsEntry("Authorization", "Bearer qehs-key")
+                    .containsEntry("Idempotency-Key", "r-1")
+                    .doesNotContainKeys("kafka.KEY", Exchange.HTTP_URI, Exchange.HTTP_RESPONSE_CODE);
+            assertThat(attempt.getExchanges().get(0).getMessage().getBody(String.class)).isEqualTo("{\"moduleKey\":\"m\"}");
+        }
+        assertThat(answered.getMessage().getBody()).isEqualTo(JSON.readTree("{\"id\":\"q-1\"}"));
+        assertThat(answered.getMessage().getHeaders()).doesNotContainKeys("Authorization", "Idempotency-Key");
+    }
+
+    @Test
+    void aGetCarriesNoContentTypeAndABlankQueryIsLeftOut() throws Exception {
+        qehsSend.expectedMessageCount(1);
+        qehsSend.whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody("{\"key\":\"m\"}"));
+        qehsSendAgain.expectedMessageCount(0);
+
+        Exchange answered = producer.send("direct:qehs-call", exchange -> {
+            exchange.setVariable("httpMethod", "GET");
+            exchange.setVariable("httpPath", "/api/v1/modules/m");
+            exchange.setVariable("httpQuery", "");
+        });
+
+        assertThat(answered.getException()).isNull();
+        MockEndpoint.assertIsSatisfied(qehsSend, qehsSendAgain);
+        assertThat(qehsSend.getExchanges().get(0).getMessage().getHeaders())
+                .containsEntry(Exchange.HTTP_METHOD, "GET")
+                .doesNotContainKeys(Exchange.CONTENT_TYPE, Exchange.HTTP_QUERY, "Idempotency-Key");
+        assertThat(answered.getMessage().getBody()).isEqualTo(JSON.readTree("{\"key\":\"m\"}"));
     }
 
     @Test
