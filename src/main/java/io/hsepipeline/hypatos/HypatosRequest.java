@@ -6,7 +6,8 @@ import java.util.Map;
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
- * One call to Hypatos, for {@code direct:hypatos-call}: the path under HYPATOS_BASE_URL, and what to send.
+ * The upload of a PDF to Hypatos, for {@code direct:hypatos-call}: the path under HYPATOS_BASE_URL, and what to
+ * send (the file streamed from the share). The other Hypatos calls are made in the routes.
  *
  * @param query       URL query without '?', or null
  * @param contentType of the payload, or null when there is none
@@ -15,14 +16,6 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 public record HypatosRequest(String method, String path, String query, String contentType, String fileName,
                              Object payload) {
-
-    public static HypatosRequest get(String path, String query) {
-        return new HypatosRequest("GET", path, query, null, null, null);
-    }
-
-    public static HypatosRequest postJson(String path, String json) {
-        return new HypatosRequest("POST", path, null, "application/json", null, json);
-    }
 
     public static HypatosRequest upload(String fileName, HttpEntity pdf) {
         return new HypatosRequest("POST", "/files", null, "application/pdf", fileName, pdf);
