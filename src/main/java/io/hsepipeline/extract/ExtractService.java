@@ -38,8 +38,9 @@ import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.share.ShareFolders;
 
 /**
- * The steps of the Extract stage (routes/20-extract.camel.yaml): what to ask Hypatos next for a document, what
- * its answers mean, and the {@code extract} journal entry that lets a restart continue without calling twice.
+ * The Java leaves of the Extract stage (routes/20-extract.camel.yaml): the upload of a PDF, the {@code extract}
+ * journal entry that lets a restart continue without calling twice, the poller's schedule and what Hypatos'
+ * answers mean for it, and the extracted record.
  * Documents waiting at Hypatos are kept in a schedule that the poller reads, on the leader only: the journal is
  * the truth, so the schedule is loaded from it when this replica becomes the leader, merged with it every
  * {@code hse.extract.rescan-millis} (documents other replicas' consumers handed to Hypatos), and each due document
@@ -77,7 +78,8 @@ public class ExtractService {
         this(journal, documents, share, settings, failures, leadership, Clock.systemUTC());
     }
 
-    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, ExtractSettings settings, Failures failures, Leadership leadership, Clock clock) {
+    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, ExtractSettings settings,
+                   Failures failures, Leadership leadership, Clock clock) {
         this.journal = journal;
         this.documents = documents;
         this.share = share;
@@ -174,9 +176,11 @@ public class ExtractService {
     }
 
     private ExtractCheck check(String documentId, Extraction progress, Instant now) {
-        Duration waited = Duration.between(Instant.parse(progress.pollingSince()), now);
+        Duration waited = progress.pollingSince() == null ? Duration.ZERO
+                : Duration.between(Instant.parse(progress.pollingSince()), now);
         boolean overdue = !inReview(progress.state()) && waited.compareTo(settings.maxWait()) > 0;
-        ReceivedDocument received = journal.read(documentId, IntakeService.RECEIVED, ReceivedDocument.class).orElse(null);
+        ReceivedDocument received = journal.read(documentId, IntakeService.RECEIVED, ReceivedDocument.class)
+                .orElse(null);
         return new ExtractCheck(documentId, progress.hypatosDocumentId(), progress.state(), waited.toSeconds(), overdue,
                 received);
     }
@@ -186,7 +190,7 @@ public class ExtractService {
      * (document null, the failure in the exchange): after the grown wait, or what Hypatos asked for (Failures
      * judges its Retry-After / rate-limit headers and holds its other callers on a 429). Hypatos still processes
      * it or it is in review: after the grown wait. A ServiceFailure when it waited for review too long or Hypatos
-     * ended it without a result (the route's choice knows the extracted states).
+     * ended it without a result (the route's filter document-extracted knows the extracted states).
      */
     public void checkAgainLater(String documentId, Map<String, Object> document, Exchange exchange) {
         Extraction progress = journaled(documentId);
