@@ -1,7 +1,5 @@
 package io.hsepipeline.extract;
 
-import java.util.Map;
-
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.journal.DocumentJournal;
@@ -10,8 +8,8 @@ import io.hsepipeline.journal.DocumentJournal;
  * Telling Hypatos whether a document's transfer succeeded ({@code direct:hypatos-transfer}), once per document
  * (the route's idempotentConsumer keeps the key {@code <documentId>/hypatos-transfer}).
  * The request is a map {@code {hypatosDocumentId, successful, message?, documentId?}} (its body is made by
- * routes/mappings/hypatos-transfer.jsonata); without our document id the document is found by its Hypatos id in
- * the {@code extract} entries.
+ * routes/mappings/hypatos-transfer.jsonata); without our document id the route has the document found here, by
+ * its Hypatos id in the {@code extract} entries.
  */
 @Component("hypatosTransfer")
 public class HypatosTransfer {
@@ -24,25 +22,15 @@ public class HypatosTransfer {
         this.extract = extract;
     }
 
-    /** Our document id for the request, which must name a document extracted here. */
-    public String documentOf(Map<String, Object> request) {
-        Object given = request.get("documentId");
-        if (given != null) {
-            return given.toString();
+    /** The document extracted here as Hypatos document hypatosId (a transfer request without our document id). */
+    public String documentOf(String hypatosId) {
+        if (hypatosId == null || hypatosId.isBlank()) {
+            throw new IllegalArgumentException("A Hypatos transfer needs hypatosDocumentId or documentId");
         }
-        String hypatosId = hypatosDocumentId(request);
         return journal.documentsWith(ExtractService.ENTRY).stream()
                 .filter(id -> hypatosId.equals(extract.journaled(id).hypatosDocumentId()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("No document of this share is Hypatos document "
                         + hypatosId + "; pass documentId with the transfer"));
-    }
-
-    private static String hypatosDocumentId(Map<String, Object> request) {
-        Object id = request.get("hypatosDocumentId");
-        if (id == null || id.toString().isBlank()) {
-            throw new IllegalArgumentException("A Hypatos transfer needs hypatosDocumentId: " + request.keySet());
-        }
-        return id.toString();
     }
 }
