@@ -26,7 +26,7 @@ import io.hsepipeline.extract.Extraction.Phase;
 import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.http.PdfStream;
-import io.hsepipeline.hypatos.HypatosRequest;
+import io.hsepipeline.hypatos.HypatosUpload;
 import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.journal.JournalIdempotentRepository;
@@ -115,12 +115,12 @@ public class ExtractService {
         return journal.read(documentId, ENTRY, Extraction.class).orElseGet(Extraction::none);
     }
 
-    public HypatosRequest upload(ReceivedDocument received) {
+    public HypatosUpload upload(ReceivedDocument received) {
         Path pdf = share.processingPdf(received.documentId());
         try {
             // streamed from the share at send time: a PDF of hundreds of MB never sits in the heap
             long size = Files.size(share.regularFile(pdf));
-            return HypatosRequest.upload(fileName(received.fileName()), PdfStream.entity(() -> share.openPdf(pdf), size));
+            return new HypatosUpload(fileName(received.fileName()), PdfStream.entity(() -> share.openPdf(pdf), size));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pdf + " to upload it to Hypatos: " + e.getMessage(), e);
         }
