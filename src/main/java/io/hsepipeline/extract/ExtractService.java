@@ -2,13 +2,12 @@ package io.hsepipeline.extract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,32 +15,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.hsepipeline.extract.Extraction.Phase;
-import io.hsepipeline.http.PdfStream;
+import io.hsepipeline.failure.Failures;
 import io.hsepipeline.failure.ServiceFailure;
-import io.hsepipeline.hypatos.HypatosRequest;
-import io.hsepipeline.hypatos.HypatosSettings;
+import io.hsepipeline.http.PdfStream;
+import io.hsepipeline.hypatos.HypatosUpload;
 import io.hsepipeline.intake.IntakeService;
-import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.journal.JournalIdempotentRepository;
 import io.hsepipeline.leader.Leadership;
 import io.hsepipeline.leader.LeadershipChanged;
 import io.hsepipeline.outcome.DocumentOutcomes;
-import io.hsepipeline.share.ShareFolders;
 import io.hsepipeline.records.ExtractedDocument;
+import io.hsepipeline.records.ReceivedDocument;
+import io.hsepipeline.share.ShareFolders;
 
 /**
- * The steps of the Extract stage (routes/20-extract.camel.yaml): what to ask Hypatos next for a document, what
- * its answers mean, and the {@code extract} journal entry that lets a restart continue without calling twice.
+ * The Java leaves of the Extract stage (routes/20-extract.camel.yaml): the upload of a PDF, the {@code extract}
+ * journal entry that lets a restart continue without calling twice, the poller's schedule and what Hypatos'
+ * answers mean for it, and the extracted record.
  * Documents waiting at Hypatos are kept in a schedule that the poller reads, on the leader only: the journal is
  * the truth, so the schedule is loaded from it when this replica becomes the leader, merged with it every
  * {@code hse.extract.rescan-millis} (documents other replicas' consumers handed to Hypatos), and each due document
@@ -54,6 +53,8 @@ public class ExtractService {
     public static final String SERVICE = "hypatos";
     /** Journal entry: the document's progress at Hypatos. */
     public static final String ENTRY = "extract";
+    /** The once-only key's entry of the route's publish block (extracted-not-published): the record is on Kafka. */
+    static final String PUBLISHED = JournalIdempotentRepository.entryOf("extract-publish");
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtractService.class);
     private static final Set<String> PROCESSING = Set.of("new", "processing");
@@ -63,9 +64,8 @@ public class ExtractService {
     private final DocumentJournal journal;
     private final DocumentOutcomes documents;
     private final ShareFolders share;
-    private final HypatosSettings hypatos;
     private final ExtractSettings settings;
-    private final ObjectMapper json;
+    private final Failures failures;
     private final Clock clock;
     private final Leadership leadership;
     private final Map<String, Instant> schedule = new ConcurrentHashMap<>();
@@ -74,18 +74,17 @@ public class ExtractService {
 
     @Autowired
     public ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share,
-                          HypatosSettings hypatos, ExtractSettings settings, ObjectMapper json, Leadership leadership) {
-        this(journal, documents, share, hypatos, settings, json, leadership, Clock.systemUTC());
+                          ExtractSettings settings, Failures failures, Leadership leadership) {
+        this(journal, documents, share, settings, failures, leadership, Clock.systemUTC());
     }
 
-    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, HypatosSettings hypatos,
-                   ExtractSettings settings, ObjectMapper json, Leadership leadership, Clock clock) {
+    ExtractService(DocumentJournal journal, DocumentOutcomes documents, ShareFolders share, ExtractSettings settings,
+                   Failures failures, Leadership leadership, Clock clock) {
         this.journal = journal;
         this.documents = documents;
         this.share = share;
-        this.hypatos = hypatos;
         this.settings = settings;
-        this.json = json;
+        this.failures = failures;
         this.leadership = leadership;
         this.clock = clock;
     }
@@ -99,70 +98,48 @@ public class ExtractService {
         }
     }
 
-    public Extraction progress(String documentId) {
+    /**
+     * What was done at Hypatos for a received record, and whether the document already ended (done/ or error/):
+     * the one read the extract route branches on.
+     */
+    public ExtractProgress progress(String documentId) {
+        Extraction progress = journaled(documentId);
+        boolean ended = journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
+                .map(result -> result.get("endedAs") != null)
+                .orElse(false);
+        return new ExtractProgress(progress.fileId(), progress.hypatosDocumentId(), ended);
+    }
+
+    /** The document's {@code extract} journal entry (none yet: an empty one). */
+    Extraction journaled(String documentId) {
         return journal.read(documentId, ENTRY, Extraction.class).orElseGet(Extraction::none);
     }
 
-    /** A received record replayed for a document that already ended (done/ or error/) is left alone. */
-    public boolean ended(String documentId) {
-        return journal.read(documentId, DocumentOutcomes.RESULT, Map.class)
-                .map(result -> result.get("endedAs") != null)
-                .orElse(false);
-    }
-
-    public HypatosRequest upload(ReceivedDocument received) {
+    public HypatosUpload upload(ReceivedDocument received) {
         Path pdf = share.processingPdf(received.documentId());
         try {
             // streamed from the share at send time: a PDF of hundreds of MB never sits in the heap
             long size = Files.size(share.regularFile(pdf));
-            return HypatosRequest.upload(fileName(received.fileName()), PdfStream.entity(() -> share.openPdf(pdf), size));
+            return new HypatosUpload(fileName(received.fileName()), PdfStream.entity(() -> share.openPdf(pdf), size));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + pdf + " to upload it to Hypatos: " + e.getMessage(), e);
         }
     }
 
-    public void uploaded(String documentId, Map<String, Object> answer) {
-        String fileId = text(answer, "id");
-        journal.write(documentId, ENTRY, progress(documentId).withFile(fileId));
-        LOG.info("Document {} uploaded to Hypatos as file {}", documentId, fileId);
-    }
-
-    /** Before process-file: the documents Hypatos already made from the file (a kill may have hidden its answer). */
-    public HypatosRequest documentsOfFile(String documentId) {
-        return HypatosRequest.get("/documents", "fileId=" + encode(progress(documentId).fileId())
-                + "&projectId=" + encode(hypatos.projectId()) + "&limit=50");
-    }
-
-    /** The id of the document made from the file, or null; a document can hold several files. */
-    @SuppressWarnings("unchecked")
-    public String documentOfFile(String documentId, Map<String, Object> page) {
-        String fileId = progress(documentId).fileId();
-        for (Object item : (List<Object>) page.getOrDefault("data", List.of())) {
-            Map<String, Object> doc = (Map<String, Object>) item;
-            boolean main = fileId.equals(doc.get("fileId"));
-            boolean among = ((List<Object>) doc.getOrDefault("files", List.of())).stream()
-                    .anyMatch(file -> fileId.equals(((Map<String, Object>) file).get("id")));
-            if (main || among) {
-                return text(doc, "id");
-            }
+    /** The PDF is at Hypatos as file fileId (the upload's answer): journaled before process-file is asked. */
+    public void uploaded(String documentId, String fileId) {
+        if (fileId == null || fileId.isBlank()) {
+            throw new IllegalStateException("Hypatos answered the upload of document " + documentId + " without 'id'");
         }
-        return null;
-    }
-
-    public HypatosRequest processFile(ReceivedDocument received) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("fileId", progress(received.documentId()).fileId());
-        body.put("projectId", hypatos.projectId());
-        body.put("externalId", received.documentId());
-        body.put("externalData", Map.of("fileName", received.fileName(), "watchedFolder", received.watchedFolder()));
-        return HypatosRequest.postJson("/documents/process-file", write(body));
+        journal.write(documentId, ENTRY, journaled(documentId).withFile(fileId));
+        LOG.info("Document {} uploaded to Hypatos as file {}", documentId, fileId);
     }
 
     /** process-file answered, or a look-up found the document: from now on the poller checks it. */
     public void processing(String documentId, String hypatosDocumentId) {
         Instant now = clock.instant();
         Instant next = now.plusMillis(settings.pollFirstMillis());
-        journal.write(documentId, ENTRY, progress(documentId).polling(hypatosDocumentId, now.toString(), next.toString(),
+        journal.write(documentId, ENTRY, journaled(documentId).polling(hypatosDocumentId, now.toString(), next.toString(),
                 settings.pollFirstMillis()));
         // on a follower the leader's rescan finds it in the journal
         if (leadership.isLeader()) {
@@ -172,10 +149,11 @@ public class ExtractService {
     }
 
     /**
-     * Documents whose next check at Hypatos is due, earliest first. They leave the schedule until their check
-     * puts them back (still waiting) or ends them, so that a check still running is never started again.
+     * The checks of the documents whose next check at Hypatos is due, earliest first. They leave the schedule
+     * until their check puts them back (still waiting) or ends them, so that a check still running is never
+     * started again. Each check says whether the document waited longer than HSE_EXTRACT_MAX_WAIT (overdue).
      */
-    public List<String> due() {
+    public List<ExtractCheck> due() {
         Instant now = clock.instant();
         if (!scheduleLoaded || !now.isBefore(nextRescan)) {
             mergeJournal(now);
@@ -186,30 +164,44 @@ public class ExtractService {
                 .map(Map.Entry::getKey)
                 .toList();
         due.forEach(schedule::remove);
-        // another leader may have ended it since it was scheduled here
-        return due.stream().filter(id -> waitingAtHypatos(progress(id))).toList();
+        List<ExtractCheck> checks = new ArrayList<>();
+        for (String documentId : due) {
+            Extraction progress = journaled(documentId);
+            // another leader may have ended it since it was scheduled here
+            if (waitingAtHypatos(documentId, progress)) {
+                checks.add(check(documentId, progress, now));
+            }
+        }
+        return checks;
     }
 
-    /** The check of a document; one that Hypatos did not finish within the maximum wait fails instead. */
-    public HypatosRequest poll(String documentId) {
-        Extraction progress = progress(documentId);
-        Duration waited = Duration.between(Instant.parse(progress.pollingSince()), clock.instant());
-        if (!inReview(progress.state()) && waited.compareTo(settings.maxWait()) > 0) {
-            throw new ServiceFailure(SERVICE, "timeout", "Hypatos document " + progress.hypatosDocumentId()
-                    + " is still " + progress.state() + " after " + waited.toSeconds() + " s (HSE_EXTRACT_MAX_WAIT is "
-                    + settings.maxWait() + ")", "Look at the document in Hypatos; drop the file again once Hypatos works.");
-        }
-        return HypatosRequest.get("/documents/" + encode(progress.hypatosDocumentId()), null);
+    private ExtractCheck check(String documentId, Extraction progress, Instant now) {
+        Duration waited = progress.pollingSince() == null ? Duration.ZERO
+                : Duration.between(Instant.parse(progress.pollingSince()), now);
+        boolean overdue = !inReview(progress.state()) && waited.compareTo(settings.maxWait()) > 0;
+        ReceivedDocument received = journal.read(documentId, IntakeService.RECEIVED, ReceivedDocument.class)
+                .orElse(null);
+        return new ExtractCheck(documentId, progress.hypatosDocumentId(), progress.state(), waited.toSeconds(), overdue,
+                received);
     }
 
     /**
-     * Hypatos has no result yet (the route's choice knows the extracted states): checked again after the grown
-     * wait while it processes or is in review; a ServiceFailure when it ended without a result or waited for
-     * review too long.
+     * When to check a document again that has no result yet. The check failed in a way retrying can fix
+     * (document null, the failure in the exchange): after the grown wait, or what Hypatos asked for (Failures
+     * judges its Retry-After / rate-limit headers and holds its other callers on a 429). Hypatos still processes
+     * it or it is in review: after the grown wait. A ServiceFailure when it waited for review too long or Hypatos
+     * ended it without a result (the route's filter document-extracted knows the extracted states).
      */
-    public void checkAgainLater(String documentId, Map<String, Object> document) {
+    public void checkAgainLater(String documentId, Map<String, Object> document, Exchange exchange) {
+        Extraction progress = journaled(documentId);
+        if (document == null) {
+            failures.process(exchange);
+            Long requested = exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
+            long wait = Math.max(grownWait(progress), requested == null ? 0 : requested);
+            schedule(documentId, progress, wait, progress.state(), progress.reviewSince());
+            return;
+        }
         String state = text(document, "state");
-        Extraction progress = progress(documentId);
         String reviewSince = null;
         if (IN_REVIEW.contains(state)) {
             reviewSince = progress.reviewSince() != null ? progress.reviewSince() : clock.instant().toString();
@@ -228,18 +220,11 @@ public class ExtractService {
         schedule(documentId, progress, grownWait(progress), state, reviewSince);
     }
 
-    /** A check that failed in a way retrying can fix: again after the grown wait, or what Hypatos asked for. */
-    public void retryLater(String documentId, Long requestedMillis) {
-        Extraction progress = progress(documentId);
-        long wait = Math.max(grownWait(progress), requestedMillis == null ? 0 : requestedMillis);
-        schedule(documentId, progress, wait, progress.state(), progress.reviewSince());
-    }
-
     /** The record for hse.documents.extracted; the Hypatos ids also go to the document's result. */
     @SuppressWarnings("unchecked")
     public ExtractedDocument extracted(String documentId, Map<String, Object> document) {
         ReceivedDocument received = journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class);
-        Extraction progress = progress(documentId);
+        Extraction progress = journaled(documentId);
         String state = text(document, "state");
         Map<String, Object> ids = new LinkedHashMap<>();
         ids.put("documentId", progress.hypatosDocumentId());
@@ -251,24 +236,6 @@ public class ExtractService {
                 progress.hypatosDocumentId(), progress.fileId(), state,
                 entities instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of(), received.eerCodes(),
                 clock.instant().toString());
-    }
-
-    /** The extracted record is on Kafka. */
-    public void published(String documentId) {
-        Extraction progress = progress(documentId);
-        journal.write(documentId, ENTRY, progress.moved(Phase.EXTRACTED, progress.state()));
-        LOG.info("Document {} extracted by Hypatos ({})", documentId, progress.state());
-    }
-
-    /** The document failed for good. */
-    public void failed(String documentId) {
-        Extraction progress = progress(documentId);
-        journal.write(documentId, ENTRY, progress.moved(Phase.FAILED, progress.state()));
-    }
-
-    /** The received record as intake published it: the body of a dead letter written by the poller. */
-    public String receivedRecord(String documentId) {
-        return write(journal.require(documentId, IntakeService.RECEIVED, ReceivedDocument.class));
     }
 
     private static boolean inReview(String state) {
@@ -298,8 +265,8 @@ public class ExtractService {
                 if (schedule.containsKey(documentId)) {
                     continue;
                 }
-                Extraction progress = progress(documentId);
-                if (waitingAtHypatos(progress)) {
+                Extraction progress = journaled(documentId);
+                if (waitingAtHypatos(documentId, progress)) {
                     schedule.putIfAbsent(documentId, progress.nextPollAt() == null ? now
                             : Instant.parse(progress.nextPollAt()));
                 }
@@ -314,21 +281,18 @@ public class ExtractService {
         }
     }
 
-    private static boolean waitingAtHypatos(Extraction progress) {
-        return progress.phase() == Phase.POLLING || progress.phase() == Phase.PUBLISHING;
+    /**
+     * Polled until its extracted record is on Kafka: the once-only key of the route's publish block is what says
+     * so (a document that failed has left processing/, so no rescan finds it).
+     */
+    private boolean waitingAtHypatos(String documentId, Extraction progress) {
+        return (progress.phase() == Phase.POLLING || progress.phase() == Phase.PUBLISHING)
+                && !journal.has(documentId, PUBLISHED);
     }
 
     /** X-Hy-Filename takes at most 256 characters; the end of a long name (its extension) is kept. */
     private static String fileName(String name) {
         return name.length() <= MAX_FILE_NAME ? name : name.substring(name.length() - MAX_FILE_NAME);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
     }
 
     private static String text(Map<String, Object> map, String field) {
@@ -337,9 +301,5 @@ public class ExtractService {
             throw new IllegalStateException("Hypatos answered without '" + field + "': " + map.keySet());
         }
         return value.toString();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

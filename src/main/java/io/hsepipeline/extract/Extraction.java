@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param fileId             Hypatos' id of the uploaded PDF, once uploaded
  * @param hypatosDocumentId  Hypatos' document made from it, once process-file answered (or a look-up found it)
- * @param phase              UPLOADED, POLLING, EXTRACTED or FAILED (PUBLISHING, written by earlier versions,
- *                           is polled again)
+ * @param phase              UPLOADED, then POLLING until the document ended (its extracted record is on Kafka,
+ *                           or it failed); EXTRACTED, FAILED and PUBLISHING were written by earlier versions
  * @param pollingSince       when process-file was answered
  * @param nextPollAt         when the poller checks the document next
  * @param waitMillis         the wait before nextPollAt; the next one grows from it
@@ -26,14 +26,6 @@ public record Extraction(String fileId, String hypatosDocumentId, Phase phase, S
         return new Extraction(null, null, null, null, null, null, null, null);
     }
 
-    public boolean uploaded() {
-        return fileId != null;
-    }
-
-    public boolean processing() {
-        return hypatosDocumentId != null;
-    }
-
     Extraction withFile(String id) {
         return new Extraction(id, hypatosDocumentId, Phase.UPLOADED, pollingSince, nextPollAt, waitMillis, state, reviewSince);
     }
@@ -44,9 +36,5 @@ public record Extraction(String fileId, String hypatosDocumentId, Phase phase, S
 
     Extraction nextPoll(String next, long wait, String seen, String review) {
         return new Extraction(fileId, hypatosDocumentId, phase, pollingSince, next, wait, seen, review);
-    }
-
-    Extraction moved(Phase next, String seen) {
-        return new Extraction(fileId, hypatosDocumentId, next, pollingSince, null, null, seen, reviewSince);
     }
 }
