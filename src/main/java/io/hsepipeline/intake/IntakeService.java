@@ -45,8 +45,8 @@ public class IntakeService {
     static final String RECEIVED_RECORD_STEP = "received-record";
     /**
      * Journal entry of releases before intake-publish's once-only blocks: Kafka acknowledged the received and
-     * status records. Still read, so that a document published by such a release counts as taken in; the
-     * received record's once-only key says the same since.
+     * status records. Still read, so that a document published by such a release counts as taken in; the two
+     * once-only keys say the same since.
      */
     static final String PUBLISHED_BEFORE_KEYS = "published";
 
@@ -183,9 +183,10 @@ public class IntakeService {
         return isPublished(documentId) || Files.exists(share.processingPdf(documentId));
     }
 
-    /** Whether Kafka acknowledged the document's received record (its status record went before it). */
+    /** Whether Kafka acknowledged both the document's records: intake-publish's two once-only keys are written. */
     boolean isPublished(String documentId) {
         return journal.has(documentId, JournalIdempotentRepository.entryOf(RECEIVED_RECORD_STEP))
+                && journal.has(documentId, JournalIdempotentRepository.entryOf(RECEIVED_STATUS_STEP))
                 || journal.has(documentId, PUBLISHED_BEFORE_KEYS);
     }
 

@@ -241,6 +241,48 @@ class IntakeTest {
     }
 
     @Test
+    void idsTheOldDocumentLedgerWroteAreKnownAfterTheUpgrade() throws Exception {
+        String topic = settings.topics().ledger();
+        String kept = sha256(uniquePdf("Taken in by a release before the upgrade"));
+        String removed = sha256(uniquePdf("Recorded, then removed, before the upgrade"));
+        String added = sha256(uniquePdf("Taken in after the upgrade"));
+        // the old DocumentLedger's records: key the document id, value its first file as JSON, a tombstone removes
+        try (KafkaProducer<String, String> producer = clients.producer("intake-test-old-ledger")) {
+            producer.send(new ProducerRecord<>(topic, 0, kept, "{\"documentId\":\"" + kept + "\",\"fileName\":\"sds.pdf\","
+                    + "\"watchedFolder\":\"inbox\",\"receivedAt\":\"2025-11-03T08:00:00Z\"}")).get();
+            producer.send(new ProducerRecord<>(topic, 0, removed, "{\"documentId\":\"" + removed + "\",\"fileName\":\"x.pdf\","
+                    + "\"watchedFolder\":\"inbox\",\"receivedAt\":\"2025-11-03T08:00:01Z\"}")).get();
+            producer.send(new ProducerRecord<String, String>(topic, 0, removed, null)).get();
+            // then the new repository's own values, beside the old ones on the same topic
+            producer.send(new ProducerRecord<>(topic, 0, added, "add")).get();
+        }
+
+        IntakeLedger restarted = new IntakeLedger(clients, settings, camel);
+        restarted.setStartupOnly(true);
+        try {
+            restarted.start();
+            assertThat(restarted.contains(kept)).isTrue();
+            assertThat(restarted.add(kept)).isFalse();
+            assertThat(restarted.contains(added)).isTrue();
+            assertThat(restarted.contains(removed)).isFalse();
+        } finally {
+            restarted.stop();
+        }
+        // what LegacyLedgerValues adds: Camel's repository alone skips the old values
+        KafkaIdempotentRepository plain = new KafkaIdempotentRepository(topic, TestKafka.bootstrapServers());
+        plain.setCamelContext(camel);
+        plain.setStartupOnly(true);
+        plain.setMaxCacheSize(100_000);
+        try {
+            plain.start();
+            assertThat(plain.contains(added)).isTrue();
+            assertThat(plain.contains(kept)).isFalse();
+        } finally {
+            plain.stop();
+        }
+    }
+
+    @Test
     void fileWrittenSlowlyInPiecesIsTakenOnlyWhenComplete() throws Exception {
         byte[] pdf = uniquePdf("Written slowly over a slow share");
         String id = sha256(pdf);
