@@ -4,6 +4,7 @@ import static io.hsepipeline.testing.TestKafka.header;
 import static io.hsepipeline.testing.TestKafka.records;
 import static io.hsepipeline.testing.TestPdfs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -25,6 +27,9 @@ import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -242,7 +247,11 @@ class IntakeTest {
 
     @Test
     void idsTheOldDocumentLedgerWroteAreKnownAfterTheUpgrade() throws Exception {
-        String topic = settings.topics().ledger();
+        // a ledger topic of its own: Camel's repository alone fails on a tombstone, and the other tests read theirs
+        String topic = settings.topics().ledger() + ".before-upgrade";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
         String kept = sha256(uniquePdf("Taken in by a release before the upgrade"));
         String removed = sha256(uniquePdf("Recorded, then removed, before the upgrade"));
         String added = sha256(uniquePdf("Taken in after the upgrade"));
@@ -258,6 +267,7 @@ class IntakeTest {
         }
 
         IntakeLedger restarted = new IntakeLedger(clients, settings, camel);
+        restarted.setTopic(topic);
         restarted.setStartupOnly(true);
         try {
             restarted.start();
@@ -268,15 +278,12 @@ class IntakeTest {
         } finally {
             restarted.stop();
         }
-        // what LegacyLedgerValues adds: Camel's repository alone skips the old values
+        // what LegacyLedgerValues adds: Camel's repository alone fails to start on the old tombstone
         KafkaIdempotentRepository plain = new KafkaIdempotentRepository(topic, TestKafka.bootstrapServers());
         plain.setCamelContext(camel);
         plain.setStartupOnly(true);
-        plain.setMaxCacheSize(100_000);
         try {
-            plain.start();
-            assertThat(plain.contains(added)).isTrue();
-            assertThat(plain.contains(kept)).isFalse();
+            assertThatThrownBy(plain::start).isInstanceOf(NullPointerException.class);
         } finally {
             plain.stop();
         }
