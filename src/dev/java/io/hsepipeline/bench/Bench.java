@@ -209,7 +209,10 @@ public final class Bench {
                 app.put("HSE_INTAKE_CONCURRENCY", concurrency);
             }
             app.putAll(routesSnapshot(share.root().resolveSibling("routes")));
-            PipelineProcess pipeline = processes.startPipeline("pipeline", app);
+            // BENCH_JFR=<file>: a JFR profile (settings=profile) of the application, dumped once intake is done
+            String jfr = env("BENCH_JFR", "");
+            PipelineProcess pipeline = processes.startPipeline("pipeline", app,
+                    jfr.isBlank() ? List.of() : List.of("-XX:StartFlightRecording=name=bench,settings=profile"));
             double ready = pipeline.awaitReady(START).toMillis() / 1000.0;
             List<byte[]> pdfs = new ArrayList<>();
             for (int i = 0; i < files; i++) {
@@ -228,6 +231,11 @@ public final class Bench {
                 }
                 Instant end = Instant.now();
                 String load = load();
+                if (!jfr.isBlank()) {
+                    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            String.valueOf(pipeline.pid()), "JFR.dump", "name=bench", "filename=" + Path.of(jfr).toAbsolutePath())
+                            .inheritIO().start().waitFor();
+                }
                 List<Long> stamps = received.timestamps();
                 long first = stamps.stream().mapToLong(Long::longValue).min().orElse(0);
                 long last = stamps.stream().mapToLong(Long::longValue).max().orElse(0);
