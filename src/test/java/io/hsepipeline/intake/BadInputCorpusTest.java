@@ -270,7 +270,7 @@ class BadInputCorpusTest {
         Path outside = Files.createDirectories(SHARE.root().resolve("not-watched"));
         Path gone = outside.resolve(TestShare.uniqueName("never-there"));
 
-        assertThat(intake.inspect(gone.toString(), "inbox").isLeft()).isTrue();
+        assertThat(intake.inspect(gone.toString(), "inbox").check().gone()).isTrue();
 
         byte[] pdf = pdf("Removed between its check and its move");
         Path file = Files.write(outside.resolve(TestShare.uniqueName("removed-before-move")), pdf);
