@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -206,13 +209,17 @@ public final class Bench {
                 app.put("HSE_INTAKE_CONCURRENCY", concurrency);
             }
             app.putAll(routesSnapshot(share.root().resolveSibling("routes")));
-            PipelineProcess pipeline = processes.startPipeline("pipeline", app);
+            // BENCH_JFR=<file>: a JFR profile (settings=profile) of the application, dumped once intake is done
+            String jfr = env("BENCH_JFR", "");
+            PipelineProcess pipeline = processes.startPipeline("pipeline", app,
+                    jfr.isBlank() ? List.of() : List.of("-XX:StartFlightRecording=name=bench,settings=profile"));
             double ready = pipeline.awaitReady(START).toMillis() / 1000.0;
             List<byte[]> pdfs = new ArrayList<>();
             for (int i = 0; i < files; i++) {
                 pdfs.add(TestPdfs.withText("Safety data sheet", "Product name: Intake " + i + " " + System.nanoTime()));
             }
-            try (TopicWatch received = new TopicWatch(kafka.bootstrapServers(), "hse.documents.received", true)) {
+            try (TopicWatch received = new TopicWatch(kafka.bootstrapServers(), "hse.documents.received", true);
+                 TopicWatch status = new TopicWatch(kafka.bootstrapServers(), "hse.documents.status", true)) {
                 Instant dropStart = Instant.now();
                 for (int i = 0; i < files; i++) {
                     share.drop("inbox", String.format("intake-%05d.pdf", i), pdfs.get(i));
@@ -223,12 +230,21 @@ public final class Bench {
                     pause(200);
                 }
                 Instant end = Instant.now();
+                String load = load();
+                if (!jfr.isBlank()) {
+                    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            String.valueOf(pipeline.pid()), "JFR.dump", "name=bench", "filename=" + Path.of(jfr).toAbsolutePath())
+                            .inheritIO().start().waitFor();
+                }
                 List<Long> stamps = received.timestamps();
                 long first = stamps.stream().mapToLong(Long::longValue).min().orElse(0);
                 long last = stamps.stream().mapToLong(Long::longValue).max().orElse(0);
                 double rate = stamps.size() <= 1 ? 0 : (stamps.size() - 1) * 1000.0 / Math.max(1, last - first);
                 double dropToLast = (last - dropped.toEpochMilli()) / 1000.0;
+                // the application is idle now: the producers below have the machine as intake had it (shared)
                 Map<String, Double> producer = plainProducer(kafka.bootstrapServers(), received.values());
+                int threads = concurrency.isBlank() ? 8 : Integer.parseInt(concurrency);
+                producer.putAll(sameRecordsProducer(kafka.bootstrapServers(), received.kept(), status.kept(), threads));
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("files", files);
                 result.put("received", stamps.size());
@@ -238,20 +254,77 @@ public final class Bench {
                 result.put("filesPerSecond", round(rate));
                 result.put("settleMillis", 2000);
                 result.put("concurrency", concurrency.isBlank() ? "default" : concurrency);
+                result.put("loadAtEnd", load);
                 result.putAll(producer);
+                result.put("ratioToSameRecords", round(rate / producer.get("sameRecordsFilesPerSecond")));
                 result.put("ratioToProducerWaitingEachAck", round(rate / producer.get("producerWaitingEachAckPerSecond")));
                 result.put("ratioToProducerBatched", round(rate / producer.get("producerBatchedPerSecond")));
                 result.put("readySeconds", ready);
                 result.put("waitedSeconds", Duration.between(dropped, end).toSeconds());
                 write("intake", result);
-                table.add(String.format("%-22s %5d files  %6.1f files/s (first to last record; drop to last %.1f s)  plain producer %.0f/s waiting each ack (ratio %.2f), %.0f/s batched (ratio %.3f)",
-                        "intake", files, rate, dropToLast, producer.get("producerWaitingEachAckPerSecond"),
+                table.add(String.format("%-22s %5d files  %6.1f files/s (first to last record; drop to last %.1f s)  same records by a plain producer (%d threads, each ack awaited) %.0f files/s (ratio %.2f); received records alone %.0f/s waiting each ack (ratio %.2f), %.0f/s batched (ratio %.3f)",
+                        "intake", files, rate, dropToLast, threads, producer.get("sameRecordsFilesPerSecond"),
+                        result.get("ratioToSameRecords"), producer.get("producerWaitingEachAckPerSecond"),
                         result.get("ratioToProducerWaitingEachAck"), producer.get("producerBatchedPerSecond"),
                         result.get("ratioToProducerBatched")));
             }
         } finally {
             processes.close();
             processes.deleteLogs();
+        }
+    }
+
+    /**
+     * What intake sends for each file, by a plain producer: the ledger's {@code add}, the RECEIVED status and the
+     * received record (the same values, keys and CloudEvents headers as the application's, read back from its
+     * topics), to topics of their own with the application's settings (3 partitions, acks=all, idempotent). Each
+     * send waits for its ack before the next, as intake must (it keys each in the journal once Kafka has it), and
+     * as many files go at once as intake works on. Files/s: the ceiling intake's Kafka part allows here.
+     */
+    private static Map<String, Double> sameRecordsProducer(String bootstrap, List<ConsumerRecord<String, String>> received,
+                                                           List<ConsumerRecord<String, String>> statuses, int threads)
+            throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic("bench.same.ledger", 3, (short) 1),
+                    new NewTopic("bench.same.status", 3, (short) 1), new NewTopic("bench.same.received", 3, (short) 1)))
+                    .all().get();
+        }
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Map<String, ConsumerRecord<String, String>> statusOf = new HashMap<>();
+        statuses.stream().filter(r -> r.value() != null && r.value().contains("\"RECEIVED\""))
+                .forEach(r -> statusOf.putIfAbsent(r.key(), r));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        // the application's ledger and its records have producers of their own; one each here too
+        try (KafkaProducer<String, String> ledger = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+             KafkaProducer<String, String> records = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            ledger.send(new ProducerRecord<>("bench.same.ledger", "warm-up", "add")).get();
+            records.send(new ProducerRecord<>("bench.same.received", "warm-up", "{}")).get();
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (ConsumerRecord<String, String> record : received) {
+                ConsumerRecord<String, String> status = statusOf.get(record.key());
+                done.add(pool.submit(() -> {
+                    ledger.send(new ProducerRecord<>("bench.same.ledger", record.key(), "add")).get();
+                    if (status != null) {
+                        records.send(new ProducerRecord<>("bench.same.status", null, status.key(), status.value(),
+                                status.headers())).get();
+                    }
+                    records.send(new ProducerRecord<>("bench.same.received", null, record.key(), record.value(),
+                            record.headers())).get();
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return Map.of("sameRecordsFilesPerSecond", round(received.size() / seconds),
+                    "sameRecordsThreads", (double) threads);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

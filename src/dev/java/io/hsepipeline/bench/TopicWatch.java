@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -25,6 +26,7 @@ final class TopicWatch implements AutoCloseable {
     private final Map<String, Map<String, Long>> firstSeen = new ConcurrentHashMap<>();
     private final List<Long> timestamps = new CopyOnWriteArrayList<>();
     private final List<String> values = new CopyOnWriteArrayList<>();
+    private final List<ConsumerRecord<String, String>> kept = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final boolean keepValues;
     private volatile boolean running = true;
@@ -47,6 +49,7 @@ final class TopicWatch implements AutoCloseable {
                         timestamps.add(record.timestamp());
                         if (keepValues) {
                             values.add(record.value());
+                            kept.add(record);
                         }
                         Matcher state = STATE.matcher(record.value() == null ? "" : record.value());
                         firstSeen.computeIfAbsent(String.valueOf(record.key()), k -> new ConcurrentHashMap<>())
@@ -87,6 +90,11 @@ final class TopicWatch implements AutoCloseable {
 
     List<String> values() {
         return List.copyOf(values);
+    }
+
+    /** The records read, with their keys and headers (kept when values are). */
+    List<ConsumerRecord<String, String>> kept() {
+        return List.copyOf(kept);
     }
 
     @Override

@@ -32,6 +32,7 @@ import io.hsepipeline.share.PipelineSettings;
  * {@code removeOnFailure} is meant for the first copy only).</li>
  * </ul>
  * Only the id is on the topic: what a duplicate's reason names (the first file) is in the document's journal.
+ * The JSON values of earlier releases' ledger are read as ids added ({@link LegacyLedgerValues}).
  */
 @Component("intakeLedger")
 public class IntakeLedger extends KafkaIdempotentRepository {
@@ -86,6 +87,8 @@ public class IntakeLedger extends KafkaIdempotentRepository {
         // same brokers and security as the pipeline's other clients; every record acknowledged by all replicas
         Properties consumer = clients.common();
         consumer.put(ConsumerConfig.CLIENT_ID_CONFIG, "hse-intake-ledger");
+        // ids recorded by the DocumentLedger of earlier releases (JSON values) count as added
+        consumer.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, LegacyLedgerValues.class.getName());
         setConsumerConfig(consumer);
         Properties producer = clients.common();
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "hse-intake-ledger");

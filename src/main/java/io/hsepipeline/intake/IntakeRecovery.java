@@ -24,10 +24,6 @@ import io.hsepipeline.records.ReceivedDocument;
 @Component("intakeRecovery")
 public class IntakeRecovery {
 
-    /** The steps of intake-publish's once-only blocks (routes/10-intake.camel.yaml). */
-    static final String RECEIVED_STATUS_STEP = "received-status";
-    static final String RECEIVED_RECORD_STEP = "received-record";
-
     private static final Logger LOG = LoggerFactory.getLogger(IntakeRecovery.class);
 
     private final IntakeService intake;
@@ -50,35 +46,21 @@ public class IntakeRecovery {
     }
 
     /**
-     * The documents to publish again, each claimed (see {@link IntakeService#claim}) until intake-publish settles
-     * it, so that a slow publication is not found unpublished and sent again by the next run.
+     * The documents to publish again. One that an intake route is taking in right now (the intake ledger has it
+     * as such until its exchange ends) is its route's to publish: it is left out, so that a slow publication is
+     * not found unpublished and sent twice. The journal is read before the ledger: intake marks a document as
+     * being taken in before its journal entry, and writes the received record's key before it unmarks it.
      */
     public List<ReceivedDocument> unpublished() {
-        List<ReceivedDocument> pending = claimUnpublished();
-        try {
-            confirmWhatKafkaHas(pending);
-        } catch (RuntimeException e) {
-            pending.forEach(document -> intake.settled(document.documentId()));
-            throw e;
-        }
-        return pending;
-    }
-
-    private List<ReceivedDocument> claimUnpublished() {
         List<ReceivedDocument> pending = new ArrayList<>();
         for (String documentId : journal.documentsWith(IntakeService.RECEIVED)) {
-            if (journal.has(documentId, IntakeService.PUBLISHED) || !Files.exists(share.processingPdf(documentId))
-                    || !intake.claim(documentId)) {
+            if (intake.isPublished(documentId) || !Files.exists(share.processingPdf(documentId))
+                    || ledger.isTakingIn(documentId)) {
                 continue;
             }
-            try {
-                pending.add(recover(documentId));
-            } catch (RuntimeException e) {
-                intake.settled(documentId);
-                pending.forEach(document -> intake.settled(document.documentId()));
-                throw e;
-            }
+            pending.add(recover(documentId));
         }
+        confirmWhatKafkaHas(pending);
         return pending;
     }
 
@@ -96,8 +78,8 @@ public class IntakeRecovery {
      * one read per partition for all the documents found, so nothing goes out twice.
      */
     private void confirmWhatKafkaHas(List<ReceivedDocument> pending) {
-        confirm(pending, topics.status(), RECEIVED_STATUS_STEP);
-        confirm(pending, topics.received(), RECEIVED_RECORD_STEP);
+        confirm(pending, topics.status(), IntakeService.RECEIVED_STATUS_STEP);
+        confirm(pending, topics.received(), IntakeService.RECEIVED_RECORD_STEP);
     }
 
     private void confirm(List<ReceivedDocument> pending, String topic, String step) {

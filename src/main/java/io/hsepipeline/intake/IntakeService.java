@@ -20,6 +20,7 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import io.hsepipeline.journal.DocumentJournal;
+import io.hsepipeline.journal.JournalIdempotentRepository;
 import io.hsepipeline.pdf.PdfCheck;
 import io.hsepipeline.pdf.PdfInspector;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
@@ -39,8 +40,15 @@ public class IntakeService {
     public static final String STAGE = "intake";
     /** Journal entry: the received record, written before the move to processing/. */
     public static final String RECEIVED = "received";
-    /** Journal entry: Kafka acknowledged the received and status records. */
-    static final String PUBLISHED = "published";
+    /** The steps of intake-publish's once-only blocks (routes/10-intake.camel.yaml), keys in the journal. */
+    static final String RECEIVED_STATUS_STEP = "received-status";
+    static final String RECEIVED_RECORD_STEP = "received-record";
+    /**
+     * Journal entry of releases before intake-publish's once-only blocks: Kafka acknowledged the received and
+     * status records. Still read, so that a document published by such a release counts as taken in; the two
+     * once-only keys say the same since.
+     */
+    static final String PUBLISHED_BEFORE_KEYS = "published";
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeService.class);
 
@@ -48,7 +56,6 @@ public class IntakeService {
     private final ShareFolders share;
     private final IntakeLedger ledger;
     private final DocumentJournal journal;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Path> waiting = ConcurrentHashMap.newKeySet();
 
     public IntakeService(PdfInspector inspector, ShareFolders share, IntakeLedger ledger, DocumentJournal journal) {
@@ -56,6 +63,18 @@ public class IntakeService {
         this.share = share;
         this.ledger = ledger;
         this.journal = journal;
+    }
+
+    /**
+     * Judges a file (see {@link #inspect}); a rejected one is set aside in error/ with its reason at once, so the
+     * route goes on only with an accepted file.
+     */
+    public IntakeVerdict judge(String absolutePath, String watchedFolder) {
+        IntakeVerdict verdict = inspect(absolutePath, watchedFolder);
+        if (verdict.isRejected()) {
+            setAsideRejected(verdict);
+        }
+        return verdict;
     }
 
     public IntakeVerdict inspect(String absolutePath, String watchedFolder) {
@@ -135,7 +154,7 @@ public class IntakeService {
      * came between its record in the ledger and its move to processing/, so the id is forgotten and the
      * file taken in as new next time.
      */
-    public FirstCopy firstCopy(IntakeVerdict verdict) {
+    FirstCopy firstCopy(IntakeVerdict verdict) {
         String documentId = verdict.getDocumentId();
         if (ledger.isTakingIn(documentId)) {
             LOG.info("{} in {} has the bytes of a file being taken in right now; judged again on the next poll",
@@ -161,10 +180,28 @@ public class IntakeService {
 
     /** Whether the document was taken in: its PDF is in processing/ (maybe not yet published) or was published. */
     private boolean takenIn(String documentId) {
-        return journal.has(documentId, PUBLISHED) || Files.exists(share.processingPdf(documentId));
+        return isPublished(documentId) || Files.exists(share.processingPdf(documentId));
     }
 
-    public void setAsideDuplicate(IntakeVerdict verdict, FirstCopy first) {
+    /** Whether Kafka acknowledged both the document's records: intake-publish's two once-only keys are written. */
+    boolean isPublished(String documentId) {
+        return journal.has(documentId, JournalIdempotentRepository.entryOf(RECEIVED_RECORD_STEP))
+                && journal.has(documentId, JournalIdempotentRepository.entryOf(RECEIVED_STATUS_STEP))
+                || journal.has(documentId, PUBLISHED_BEFORE_KEYS);
+    }
+
+    /**
+     * A file whose bytes the intake ledger has seen: set aside in duplicate/, naming the file that brought them
+     * first, or left for the next poll when {@link #firstCopy} finds none yet.
+     */
+    public void setAsideDuplicate(IntakeVerdict verdict) {
+        FirstCopy first = firstCopy(verdict);
+        if (first != null) {
+            setAsideDuplicate(verdict, first);
+        }
+    }
+
+    private void setAsideDuplicate(IntakeVerdict verdict, FirstCopy first) {
         Path moved = moveIfUnchanged(verdict, ShareFolders.DUPLICATE);
         if (moved == null) {
             return;
@@ -208,24 +245,16 @@ public class IntakeService {
             setAsideDuplicate(verdict, takenInAs(documentId));
             return null;
         }
-        if (!claim(documentId)) {
-            return null;
-        }
+        // the recovery route leaves the document alone meanwhile: the ledger has it as being taken in here
+        journal.write(documentId, RECEIVED, document);
         try {
-            journal.write(documentId, RECEIVED, document);
-            try {
-                share.moveTo(verdict.file(), share.processingPdf(documentId));
-            } catch (UncheckedIOException e) {
-                if (fingerprint(verdict.file()) == null) {
-                    // nothing was moved: the journal entry without a PDF in processing/ is never recovered
-                    settled(documentId);
-                    gone(verdict);
-                    return null;
-                }
-                throw e;
+            share.moveTo(verdict.file(), share.processingPdf(documentId));
+        } catch (UncheckedIOException e) {
+            if (fingerprint(verdict.file()) == null) {
+                // nothing was moved: the journal entry without a PDF in processing/ is never recovered
+                gone(verdict);
+                return null;
             }
-        } catch (RuntimeException e) {
-            settled(documentId);
             throw e;
         }
         try (MDC.MDCCloseable about = aboutDocument(documentId)) {
@@ -238,24 +267,6 @@ public class IntakeService {
     public StatusRecord receivedStatus(ReceivedDocument document) {
         return new StatusRecord(document.documentId(), DocumentState.RECEIVED, STAGE, document.fileName(),
                 document.watchedFolder(), document.receivedAt(), null, null);
-    }
-
-    /** Marks a document's intake records as acknowledged by Kafka. */
-    public void published(String documentId) {
-        journal.write(documentId, PUBLISHED, Map.of("at", Instant.now().toString()));
-    }
-
-    /**
-     * Marks a document as being published here, so that the recovery route does not publish it meanwhile;
-     * false if it already is. {@link #settled} ends it.
-     */
-    boolean claim(String documentId) {
-        return inFlight.add(documentId);
-    }
-
-    /** Publishing ended, well or not: from now on the recovery route may pick the document up if unmarked. */
-    public void settled(String documentId) {
-        inFlight.remove(documentId);
     }
 
     /** Moves a judged file into a share folder (same subfolder), or null if it changed or went meanwhile. */

@@ -22,11 +22,6 @@ public record IntakeVerdict(Path file, String watchedFolder, String subfolder, P
         return check.accepted();
     }
 
-    /** Left where it is for a later poll (still being written), or gone: nothing to do now. */
-    public boolean isLeft() {
-        return check.later() != null || check.gone();
-    }
-
     public String getDocumentId() {
         return check.documentId();
     }

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,6 +49,9 @@ public class PdfInspector {
     private static final byte[] PDF_END = "%%EOF".getBytes();
     // PDF readers look for the end marker in the last kilobyte; writers may add a line or a little junk after it
     private static final int END_WINDOW = 1024;
+    // a file up to this size is read once, into memory, for every check (header, end, SHA-256, PDFBox); a larger
+    // one is streamed from the file for each, so that a 200 MB PDF is never whole in memory
+    static final int IN_MEMORY_MAX = 2 * 1024 * 1024;
 
     private final Limit limit;
     private final long unfinishedWaitMillis;
@@ -83,6 +87,7 @@ public class PdfInspector {
         long size;
         String documentId;
         byte[] head;
+        byte[] whole;
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
@@ -112,11 +117,13 @@ public class PdfInspector {
                         "Split or compress the PDF below " + limit.bytes() + " bytes, or, if " + limit.service()
                                 + " takes larger files, ask an operator to raise " + limit.setting() + ".");
             }
-            head = readHead(file);
-            if (indexOf(head, PDF_MAGIC) == 0 && young && !endsWithEof(file, size)) {
+            whole = size <= IN_MEMORY_MAX ? readWhole(file) : null;
+            head = whole != null ? Arrays.copyOf(whole, Math.min(HEADER_WINDOW, whole.length)) : readHead(file);
+            if (indexOf(head, PDF_MAGIC) == 0 && young
+                    && !(whole != null ? endsWithEof(whole) : endsWithEof(file, size))) {
                 return PdfCheck.later(size, "no %%EOF yet: still being written");
             }
-            documentId = sha256(file);
+            documentId = whole != null ? sha256(whole) : sha256(file);
         } catch (NoSuchFileException e) {
             return PdfCheck.disappeared();
         } catch (IOException e) {
@@ -134,7 +141,9 @@ public class PdfInspector {
                             + " so it was sent nowhere.",
                     "Open it in a PDF viewer, save or print it as a new PDF, and drop that copy.");
         }
-        try (PDDocument pdf = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
+        try (PDDocument pdf = whole != null
+                ? Loader.loadPDF(whole, "", null, null, IOUtils.createTempFileOnlyStreamCache())
+                : Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
                 IOUtils.createTempFileOnlyStreamCache())) {
             int pages = pdf.getNumberOfPages();
             if (pages < 1) {
@@ -150,7 +159,8 @@ public class PdfInspector {
                 return PdfCheck.disappeared();
             }
             return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e).replaceAll("\\.+$", "")
-                            + (endsWithEofQuietly(file, size) ? "" : ". It does not end with %%EOF: the copy was"
+                            + ((whole != null ? endsWithEof(whole) : endsWithEofQuietly(file, size)) ? ""
+                            : ". It does not end with %%EOF: the copy was"
                             + " probably cut short."),
                     "Open it in a PDF viewer; if it fails there too, get a new copy from the sender.");
         }
@@ -167,6 +177,12 @@ public class PdfInspector {
             }
         }
         return indexOf(tail.array(), PDF_END) >= 0;
+    }
+
+    /** Whether the PDF end marker is in the last kilobyte of content read whole. */
+    private static boolean endsWithEof(byte[] whole) {
+        int window = Math.min(END_WINDOW, whole.length);
+        return indexOf(Arrays.copyOfRange(whole, whole.length - window, whole.length), PDF_END) >= 0;
     }
 
     private static boolean endsWithEofQuietly(Path file, long size) {
@@ -194,17 +210,31 @@ public class PdfInspector {
         }
     }
 
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("The JVM has no SHA-256", e);
+    /** A small file's content, read once (a file that grows meanwhile is caught by intake's second look). */
+    private static byte[] readWhole(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readNBytes(IN_MEMORY_MAX + 1);
         }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest = sha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(sha256().digest(content));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("The JVM has no SHA-256", e);
+        }
     }
 
     private static int indexOf(byte[] data, byte[] pattern) {

@@ -4,6 +4,7 @@ import static io.hsepipeline.testing.TestKafka.header;
 import static io.hsepipeline.testing.TestKafka.records;
 import static io.hsepipeline.testing.TestPdfs.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -25,6 +27,9 @@ import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -237,6 +242,50 @@ class IntakeTest {
             assertThat(defaults.contains(oldest)).isFalse();
         } finally {
             defaults.stop();
+        }
+    }
+
+    @Test
+    void idsTheOldDocumentLedgerWroteAreKnownAfterTheUpgrade() throws Exception {
+        // a ledger topic of its own: Camel's repository alone fails on a tombstone, and the other tests read theirs
+        String topic = settings.topics().ledger() + ".before-upgrade";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        String kept = sha256(uniquePdf("Taken in by a release before the upgrade"));
+        String removed = sha256(uniquePdf("Recorded, then removed, before the upgrade"));
+        String added = sha256(uniquePdf("Taken in after the upgrade"));
+        // the old DocumentLedger's records: key the document id, value its first file as JSON, a tombstone removes
+        try (KafkaProducer<String, String> producer = clients.producer("intake-test-old-ledger")) {
+            producer.send(new ProducerRecord<>(topic, 0, kept, "{\"documentId\":\"" + kept + "\",\"fileName\":\"sds.pdf\","
+                    + "\"watchedFolder\":\"inbox\",\"receivedAt\":\"2025-11-03T08:00:00Z\"}")).get();
+            producer.send(new ProducerRecord<>(topic, 0, removed, "{\"documentId\":\"" + removed + "\",\"fileName\":\"x.pdf\","
+                    + "\"watchedFolder\":\"inbox\",\"receivedAt\":\"2025-11-03T08:00:01Z\"}")).get();
+            producer.send(new ProducerRecord<String, String>(topic, 0, removed, null)).get();
+            // then the new repository's own values, beside the old ones on the same topic
+            producer.send(new ProducerRecord<>(topic, 0, added, "add")).get();
+        }
+
+        IntakeLedger restarted = new IntakeLedger(clients, settings, camel);
+        restarted.setTopic(topic);
+        restarted.setStartupOnly(true);
+        try {
+            restarted.start();
+            assertThat(restarted.contains(kept)).isTrue();
+            assertThat(restarted.add(kept)).isFalse();
+            assertThat(restarted.contains(added)).isTrue();
+            assertThat(restarted.contains(removed)).isFalse();
+        } finally {
+            restarted.stop();
+        }
+        // what LegacyLedgerValues adds: Camel's repository alone fails to start on the old tombstone
+        KafkaIdempotentRepository plain = new KafkaIdempotentRepository(topic, TestKafka.bootstrapServers());
+        plain.setCamelContext(camel);
+        plain.setStartupOnly(true);
+        try {
+            assertThatThrownBy(plain::start).isInstanceOf(NullPointerException.class);
+        } finally {
+            plain.stop();
         }
     }
 
