@@ -25,8 +25,6 @@ import io.hsepipeline.pdf.PdfCheck;
 import io.hsepipeline.pdf.PdfInspector;
 import io.hsepipeline.share.PipelineSettings.WatchedFolder;
 import io.hsepipeline.share.ShareFolders;
-import io.hsepipeline.status.DocumentState;
-import io.hsepipeline.records.StatusRecord;
 import io.hsepipeline.records.ReceivedDocument;
 
 /**
@@ -262,11 +260,6 @@ public class IntakeService {
                     document.watchedFolder(), documentId, document.size(), verdict.check().pages());
         }
         return document;
-    }
-
-    public StatusRecord receivedStatus(ReceivedDocument document) {
-        return new StatusRecord(document.documentId(), DocumentState.RECEIVED, STAGE, document.fileName(),
-                document.watchedFolder(), document.receivedAt(), null, null);
     }
 
     /** Moves a judged file into a share folder (same subfolder), or null if it changed or went meanwhile. */

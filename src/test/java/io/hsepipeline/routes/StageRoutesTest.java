@@ -37,7 +37,6 @@ import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.failure.ServiceFailure;
-import io.hsepipeline.records.StatusRecord;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
 
@@ -94,7 +93,7 @@ class StageRoutesTest {
                 route.weaveByToUri("direct:document-status").replace().to("mock:status");
             });
             AdviceWith.adviceWith(camel, "intake-publish", route -> {
-                route.weaveByToUri("direct:document-status").replace().to("mock:intake-status");
+                route.weaveByToUri("direct:document-state").replace().to("mock:intake-status");
                 route.weaveByToUri("direct:publish-received").replace().to("mock:intake-received");
             });
             AdviceWith.adviceWith(camel, "fourhse", route -> {
@@ -299,12 +298,13 @@ class StageRoutesTest {
                 Instant.now().toString(), List.of());
         // RECEIVED first: the extract stage's EXTRACTING status follows the received record, never precedes RECEIVED
         List<String> sent = new ArrayList<>();
-        intakeStatus.whenAnyExchangeReceived(exchange -> sent.add("status " + exchange.getMessage().getBody(StatusRecord.class).state()));
+        intakeStatus.whenAnyExchangeReceived(exchange -> sent.add("status " + exchange.getVariable("newState")
+                + " " + exchange.getVariable("newStateStage") + " " + exchange.getProperty("hseDocumentId")));
         intakeReceived.whenAnyExchangeReceived(exchange -> sent.add("received " + exchange.getMessage().getBody(ReceivedDocument.class).documentId()));
 
         producer.sendBody("direct:intake-publish", document);
 
-        assertThat(sent).containsExactly("status RECEIVED", "received " + documentId);
+        assertThat(sent).containsExactly("status RECEIVED intake " + documentId, "received " + documentId);
         // the two once-only keys are the document's published mark (recovery and the duplicate check read them)
         assertThat(journal.has(documentId, "done-received-status")).isTrue();
         assertThat(journal.has(documentId, "done-received-record")).isTrue();
