@@ -3,11 +3,16 @@ package io.hsepipeline.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -22,6 +27,12 @@ import io.hsepipeline.failure.RetryAfter;
  * {@code rate-window-seconds}, split over {@code HSE_REPLICAS} replicas, spaced evenly (a whole window's worth
  * at once would trip a limit counted in fixed windows). A service that says its window is spent
  * (x-ratelimit-remaining 0, or a 429) holds every caller until the reset it names. Callers wait in take().
+ * <p>
+ * When callers wait, the next request goes to the one whose exchange began in the earliest-listed route of
+ * {@code hse.rate-budget.first-routes} (work further along: polls of documents Hypatos has processed, the transfer
+ * after HSE Genius), then to the others in arrival order. Documents then leave while new ones start, instead of
+ * every new upload going first and the finished work waiting behind the whole backlog. Work further along is
+ * bounded by the documents already started, so new uploads are never starved for long.
  */
 @Component("rateBudget")
 public class RateBudget {
@@ -34,15 +45,29 @@ public class RateBudget {
     private final Environment environment;
     private final int replicas;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final List<String> firstRoutes;
 
     public RateBudget(Environment environment) {
         this.environment = environment;
         this.replicas = Math.max(1, environment.getProperty("hse.replicas", Integer.class, 1));
+        this.firstRoutes = Arrays.stream(environment.getProperty("hse.rate-budget.first-routes", "").split(","))
+                .map(String::trim).filter(id -> !id.isEmpty()).toList();
     }
 
-    /** Waits until the service's budget allows one more request. */
+    /** Waits until the service's budget allows one more request; an arrival-order caller (the lowest rank). */
     public void take(String service) {
-        bucket(service).take();
+        bucket(service).take(firstRoutes.size());
+    }
+
+    /** Waits until the service's budget allows one more request, ranked by the route the exchange began in. */
+    public void take(String service, Exchange exchange) {
+        bucket(service).take(rank(exchange == null ? null : exchange.getFromRouteId()));
+    }
+
+    /** 0 for the first route of hse.rate-budget.first-routes, 1 for the next, ...; every other route ranks last. */
+    int rank(String routeId) {
+        int index = routeId == null ? -1 : firstRoutes.indexOf(routeId);
+        return index < 0 ? firstRoutes.size() : index;
     }
 
     /**
@@ -102,10 +127,21 @@ public class RateBudget {
                 .orElse(null);
     }
 
-    /** Even spacing: the next request may go at next; a hold from the service pushes next later. */
+    /**
+     * Even spacing: the next request may go at next; a hold from the service pushes next later. Waiting callers
+     * queue by rank, then arrival: only the head of the queue sleeps until next, the others until they are head.
+     */
     private static final class Bucket {
+        private static final Comparator<Waiter> ORDER = Comparator.comparingInt(Waiter::rank).thenComparingLong(Waiter::arrival);
+        private static final long LONGEST_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
         private final double perSecond;
         private final long intervalNanos;
+        // a Condition waits to the nanosecond (Object.wait rounds up to whole milliseconds, a 2 % loss at 20/s)
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition turn = lock.newCondition();
+        private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(ORDER);
+        private long arrivals;
         private long next = System.nanoTime();
 
         Bucket(double perSecond) {
@@ -113,34 +149,61 @@ public class RateBudget {
             this.intervalNanos = perSecond <= 0 ? 0 : (long) (1e9 / perSecond);
         }
 
-        void take() {
+        void take(int rank) {
             if (intervalNanos == 0 && !held()) {
                 return;
             }
-            long at;
-            synchronized (this) {
-                long now = System.nanoTime();
-                at = Math.max(now, next);
-                next = at + intervalNanos;
-            }
-            for (long wait = at - System.nanoTime(); wait > 0; wait = at - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-                if (Thread.interrupted()) {
+            lock.lock();
+            try {
+                Waiter me = new Waiter(rank, arrivals++);
+                waiting.add(me);
+                try {
+                    while (true) {
+                        long now = System.nanoTime();
+                        boolean head = waiting.peek() == me;
+                        if (head && now - next >= 0) {
+                            waiting.poll();
+                            next = now + intervalNanos;
+                            // the new head starts its own wait for the slot after this one
+                            turn.signalAll();
+                            return;
+                        }
+                        // a caller that is not the head is woken when the head leaves; the cap covers a head that
+                        // ranks lower than a caller arriving later (it is overtaken, so it must look again)
+                        turn.awaitNanos(head ? Math.min(next - now, LONGEST_PARK_NANOS) : LONGEST_PARK_NANOS);
+                    }
+                } catch (InterruptedException e) {
+                    waiting.remove(me);
+                    turn.signalAll();
                     Thread.currentThread().interrupt();
-                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private boolean held() {
+            lock.lock();
+            try {
+                return next - System.nanoTime() > 0;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void holdUntil(Instant until) {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(Duration.between(Instant.now(), until).toMillis());
+            if (nanos > 0) {
+                lock.lock();
+                try {
+                    next = Math.max(next, System.nanoTime() + nanos);
+                } finally {
+                    lock.unlock();
                 }
             }
         }
+    }
 
-        private synchronized boolean held() {
-            return next - System.nanoTime() > 0;
-        }
-
-        synchronized void holdUntil(Instant until) {
-            long nanos = TimeUnit.MILLISECONDS.toNanos(Duration.between(Instant.now(), until).toMillis());
-            if (nanos > 0) {
-                next = Math.max(next, System.nanoTime() + nanos);
-            }
-        }
+    private record Waiter(int rank, long arrival) {
     }
 }
