@@ -163,7 +163,10 @@ public class RateBudget {
                         boolean head = waiting.peek() == me;
                         if (head && now - next >= 0) {
                             waiting.poll();
-                            next = now + intervalNanos;
+                            // the slots keep their spacing from the schedule, not from when the head woke: a wake
+                            // a few ms late (a busy machine) would otherwise slow every slot after it. Late by more
+                            // than half a slot (the budget was idle), the schedule starts again from now
+                            next = Math.max(next, now - intervalNanos / 2) + intervalNanos;
                             // the new head starts its own wait for the slot after this one
                             turn.signalAll();
                             return;
