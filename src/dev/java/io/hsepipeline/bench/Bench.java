@@ -445,6 +445,7 @@ public final class Bench {
             // readiness comes before the stage consumers have joined their groups; that wait is start-up (its
             // own scenario), not throughput, so the drop waits for it
             result.put("consumersAssignedSecondsAfterReady", awaitConsumersAssigned(kafka.bootstrapServers()));
+            double cpuAtDrop = cpuSeconds(pipeline.pid());
             try (TopicWatch status = new TopicWatch(kafka.bootstrapServers(), "hse.documents.status", false)) {
                 Map<String, Long> droppedAt = new HashMap<>();
                 Instant begin = Instant.now();
@@ -462,6 +463,9 @@ public final class Bench {
                     }
                     pause(250);
                 }
+                // the application's CPU over the run, against the seconds it lasted: near the cores it could
+                // have, the run was bound by CPU (the machine's load), not by the services
+                result.put("pipelineCpuSeconds", round(cpuSeconds(pipeline.pid()) - cpuAtDrop));
                 long done = status.reached(ids, "DONE");
                 long failed = status.reached(ids, "FAILED");
                 complete = done + failed == docs;
