@@ -158,9 +158,10 @@ public final class Bench {
                 name, docs, perSecond, smallest, by, perSecond / smallest, result.get("rateLimited"),
                 result.get("rateLimitedPercent"), result.get("p50Seconds"), result.get("p95Seconds"), result.get("failed"),
                 result.get("callsPerDocument"), result.get("readySeconds")));
-        table.add(String.format("%-22s %5s       steady %6.2f docs/s (first to last DONE)  steady ratio %4.2f  fill %.1f s (drop to first DONE)  drain %.1f s (last EXTRACTING to last DONE)  Hypatos budget unused %s s",
+        table.add(String.format("%-22s %5s       steady %6.2f docs/s (first to last DONE)  steady ratio %4.2f  fill %.1f s (drop to first DONE)  drain %.1f s (last EXTRACTING to last DONE)  Hypatos budget unused %s s  application CPU %.2f cores",
                 "", "", steady, steady / smallest, result.getOrDefault("fillSeconds", 0.0), result.getOrDefault("drainSeconds", 0.0),
-                ((Map<?, ?>) result.getOrDefault("hypatosUse", Map.of())).get("unusedBudgetSeconds")));
+                ((Map<?, ?>) result.getOrDefault("hypatosUse", Map.of())).get("unusedBudgetSeconds"),
+                (double) result.getOrDefault("pipelineCpuSeconds", 0.0) / Math.max(0.001, (double) result.get("seconds"))));
         table.add(String.format("%-22s first document %s%n%-22s last document  %s", "", result.get("firstDocumentTimeline"),
                 "", result.get("lastDocumentTimeline")));
         return result;
