@@ -94,6 +94,18 @@ class RateBudgetTest {
     }
 
     @Test
+    void aSpentWindowWhoseResetIsRoundedUpToSecondsHoldsOnlyTheSecondsThatAreSure() {
+        Instant now = Instant.now();
+        // "1": the reset is somewhere in the next second, mostly at once: no hold (a 429 would still hold)
+        assertThat(RateBudget.spentUntil("1")).isNull();
+        assertThat(RateBudget.spentUntil("3")).isBetween(now.plusMillis(1900), now.plusSeconds(3));
+        // a Unix time is exact: held until then
+        assertThat(RateBudget.spentUntil(String.valueOf(now.getEpochSecond() + 30)))
+                .isBetween(now.plusSeconds(28), now.plusSeconds(31));
+        assertThat(RateBudget.spentUntil(null)).isNull();
+    }
+
+    @Test
     void resetHeadersAreReadInEveryUnitAndCapped() {
         Instant now = Instant.now();
         assertThat(RateBudget.resetInstant("2")).isBetween(now.plusMillis(1500), now.plusSeconds(3));
