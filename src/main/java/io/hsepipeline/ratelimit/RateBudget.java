@@ -26,7 +26,8 @@ import io.hsepipeline.failure.RetryAfter;
  * The request budget the pipeline keeps itself, per service: at most {@code <service>.rate-limit} requests per
  * {@code rate-window-seconds}, split over {@code HSE_REPLICAS} replicas, spaced evenly (a whole window's worth
  * at once would trip a limit counted in fixed windows). A service that says its window is spent
- * (x-ratelimit-remaining 0, or a 429) holds every caller until the reset it names. Callers wait in take().
+ * (x-ratelimit-remaining 0, or a 429) holds every caller until the reset it names (see spentUntil for a reset
+ * given in whole seconds). Callers wait in take().
  * <p>
  * When callers wait, the next request goes to the one whose exchange began in the earliest-listed route of
  * {@code hse.rate-budget.first-routes} (work further along: polls of documents Hypatos has processed, the transfer
