@@ -154,11 +154,19 @@ public final class Bench {
         result.put("boundDocumentsPerSecond", round(smallest));
         result.put("boundBy", by);
         result.put("ratio", round(perSecond / smallest));
+        double steady = (double) result.getOrDefault("steadyDocumentsPerSecond", 0.0);
+        result.put("steadyRatio", round(steady / smallest));
         write(name, result);
-        table.add(String.format("%-22s %5d docs  %6.2f docs/s  bound %5.2f (%s)  ratio %4.2f  429s %d (%.2f %%)  p50 %5.1f s  p95 %5.1f s  failed %d  calls/doc %s  ready %.1f s",
+        table.add(String.format("%-22s %5d docs  end-to-end %6.2f docs/s  bound %5.2f (%s)  ratio %4.2f  429s %d (%.2f %%)  p50 %5.1f s  p95 %5.1f s  failed %d  calls/doc %s  ready %.1f s",
                 name, docs, perSecond, smallest, by, perSecond / smallest, result.get("rateLimited"),
                 result.get("rateLimitedPercent"), result.get("p50Seconds"), result.get("p95Seconds"), result.get("failed"),
                 result.get("callsPerDocument"), result.get("readySeconds")));
+        table.add(String.format("%-22s %5s       steady %6.2f docs/s (first to last DONE)  steady ratio %4.2f  fill %.1f s (drop to first DONE)  drain %.1f s (last EXTRACTING to last DONE)  Hypatos budget unused %s s  application CPU %.2f cores",
+                "", "", steady, steady / smallest, result.getOrDefault("fillSeconds", 0.0), result.getOrDefault("drainSeconds", 0.0),
+                ((Map<?, ?>) result.getOrDefault("hypatosUse", Map.of())).get("unusedBudgetSeconds"),
+                (double) result.getOrDefault("pipelineCpuSeconds", 0.0) / Math.max(0.001, (double) result.get("seconds"))));
+        table.add(String.format("%-22s first document %s%n%-22s last document  %s", "", result.get("firstDocumentTimeline"),
+                "", result.get("lastDocumentTimeline")));
         return result;
     }
 
@@ -508,6 +516,10 @@ public final class Bench {
             app.putAll(appOverrides);
             PipelineProcess pipeline = processes.startPipeline("pipeline", app);
             double ready = pipeline.awaitReady(START).toMillis() / 1000.0;
+            // readiness comes before the stage consumers have joined their groups; that wait is start-up (its
+            // own scenario), not throughput, so the drop waits for it
+            result.put("consumersAssignedSecondsAfterReady", awaitConsumersAssigned(kafka.bootstrapServers()));
+            double cpuAtDrop = cpuSeconds(pipeline.pid());
             try (TopicWatch status = new TopicWatch(kafka.bootstrapServers(), "hse.documents.status", false)) {
                 Map<String, Long> droppedAt = new HashMap<>();
                 Instant begin = Instant.now();
@@ -525,6 +537,9 @@ public final class Bench {
                     }
                     pause(250);
                 }
+                // the application's CPU over the run, against the seconds it lasted: near the cores it could
+                // have, the run was bound by CPU (the machine's load), not by the services
+                result.put("pipelineCpuSeconds", round(cpuSeconds(pipeline.pid()) - cpuAtDrop));
                 long done = status.reached(ids, "DONE");
                 long failed = status.reached(ids, "FAILED");
                 complete = done + failed == docs;
@@ -541,8 +556,7 @@ public final class Bench {
                 // where documents wait: median time from each state to the next, by the status records' times
                 Map<String, Double> stages = new LinkedHashMap<>();
                 String previous = "dropped";
-                for (String state : List.of("RECEIVED", "EXTRACTING", "EXTRACTED", "UPLOADED", "PARSED", "VALIDATED",
-                        "PUBLISHED", "DONE")) {
+                for (String state : STATES) {
                     List<Double> waits = new ArrayList<>();
                     for (String id : ids) {
                         Long from = previous.equals("dropped") ? droppedAt.get(id) : status.firstSeen(id, previous);
@@ -556,6 +570,7 @@ public final class Bench {
                     previous = state;
                 }
                 result.put("stageP50Seconds", stages);
+                result.putAll(phases(ids, droppedAt, status, begin.toEpochMilli()));
                 double elapsed = complete ? (lastDone - begin.toEpochMilli()) / 1000.0
                         : Duration.between(begin, Instant.now()).toMillis() / 1000.0;
                 JsonNode stats = statsOf(sandbox);
@@ -588,6 +603,9 @@ public final class Bench {
                 result.put("sandbox", sandboxSettings);
                 result.put("application", appOverrides);
                 result.put("stats", stats);
+                result.put("hypatosUse", hypatosUse(sandbox, begin.toEpochMilli(), lastDone,
+                        Double.parseDouble(sandboxSettings.get("SANDBOX_HYPATOS_RATE_LIMIT"))
+                                / Double.parseDouble(sandboxSettings.get("SANDBOX_HYPATOS_RATE_WINDOW_SECONDS"))));
                 result.put("serviceStats", stats.toString());
                 if (!complete) {
                     System.out.printf("%s: only %d of %d finished in %d s%n", name, done + failed, docs, maxWait.toSeconds());
@@ -602,6 +620,141 @@ public final class Bench {
             }
         }
         return result;
+    }
+
+    private static final List<String> STAGE_GROUPS = List.of("hse-extract", "hse-hsegenius", "hse-fourhse", "hse-qehs");
+
+    /**
+     * Waits (at most a minute) until every stage's consumer group is stable with all its topic's partitions
+     * assigned; the seconds it took.
+     */
+    private static double awaitConsumersAssigned(String bootstrap) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long start = System.nanoTime();
+        try (Admin admin = Admin.create(props)) {
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(deadline)) {
+                var groups = admin.describeConsumerGroups(STAGE_GROUPS).all().get();
+                boolean settled = groups.size() == STAGE_GROUPS.size() && groups.values().stream().allMatch(group ->
+                        group.state() == org.apache.kafka.common.ConsumerGroupState.STABLE
+                                && group.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum() > 0);
+                if (settled) {
+                    break;
+                }
+                pause(200);
+            }
+        } catch (Exception e) {
+            System.out.println("  consumer groups not described (" + e.getMessage() + "): dropping anyway");
+        }
+        return round((System.nanoTime() - start) / 1e9);
+    }
+
+    private static final List<String> STATES = List.of("RECEIVED", "EXTRACTING", "EXTRACTED", "UPLOADED", "PARSED",
+            "VALIDATED", "PUBLISHED", "DONE");
+
+    /**
+     * Where the run's time went: fill (drop to the first DONE), steady (first to last DONE, and the rate between
+     * them), drain (the last document handed to Hypatos, its EXTRACTING, to the last DONE), and the timelines of
+     * the first and the last document to end: seconds from the drop at which each state was first seen.
+     */
+    private static Map<String, Object> phases(List<String> ids, Map<String, Long> droppedAt, TopicWatch status, long begin) {
+        String firstId = null;
+        String lastId = null;
+        long firstDone = Long.MAX_VALUE;
+        long lastDone = Long.MIN_VALUE;
+        long lastExtracting = Long.MIN_VALUE;
+        long done = 0;
+        for (String id : ids) {
+            Long at = status.firstSeen(id, "DONE");
+            Long extracting = status.firstSeen(id, "EXTRACTING");
+            if (extracting != null) {
+                lastExtracting = Math.max(lastExtracting, extracting);
+            }
+            if (at == null) {
+                continue;
+            }
+            done++;
+            if (at < firstDone) {
+                firstDone = at;
+                firstId = id;
+            }
+            if (at > lastDone) {
+                lastDone = at;
+                lastId = id;
+            }
+        }
+        Map<String, Object> phases = new LinkedHashMap<>();
+        if (done == 0) {
+            return phases;
+        }
+        double steady = (lastDone - firstDone) / 1000.0;
+        phases.put("fillSeconds", round((firstDone - begin) / 1000.0));
+        phases.put("steadySeconds", round(steady));
+        phases.put("steadyDocumentsPerSecond", done < 2 || steady <= 0 ? 0.0 : round((done - 1) / steady));
+        phases.put("drainSeconds", lastExtracting == Long.MIN_VALUE ? 0.0 : round((lastDone - lastExtracting) / 1000.0));
+        phases.put("firstDocumentTimeline", timeline(firstId, droppedAt, status, begin));
+        phases.put("lastDocumentTimeline", timeline(lastId, droppedAt, status, begin));
+        return phases;
+    }
+
+    /** Seconds from the drop (the first file's) at which the document was dropped and reached each state. */
+    private static Map<String, Double> timeline(String id, Map<String, Long> droppedAt, TopicWatch status, long begin) {
+        Map<String, Double> timeline = new LinkedHashMap<>();
+        timeline.put("dropped", round((droppedAt.get(id) - begin) / 1000.0));
+        for (String state : STATES) {
+            Long at = status.firstSeen(id, state);
+            if (at != null) {
+                timeline.put(state, round((at - begin) / 1000.0));
+            }
+        }
+        return timeline;
+    }
+
+    /**
+     * How much of Hypatos' limit the run used, from the sandbox's call log: the first and last call (seconds from
+     * the drop) and the seconds of budget left unused between the drop and the last DONE (a second with half the
+     * limit's calls counts half), the gap between the run and the bound in one figure.
+     */
+    private static Map<String, Object> hypatosUse(SandboxProcess sandbox, long begin, long end, double limitPerSecond) {
+        JsonNode calls = sandbox.calls(SandboxSettings.HYPATOS);
+        JsonNode list = calls.isArray() ? calls : calls.path("calls");
+        Map<Long, Integer> perSecond = new TreeMap<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (JsonNode call : list) {
+            if (call.path("status").asInt() == 429 || !call.hasNonNull("at")) {
+                continue;
+            }
+            long at = Instant.parse(call.path("at").asText()).toEpochMilli();
+            if (at < begin || at > end) {
+                continue;
+            }
+            first = Math.min(first, at);
+            last = Math.max(last, at);
+            perSecond.merge((at - begin) / 1000, 1, Integer::sum);
+        }
+        Map<String, Object> use = new LinkedHashMap<>();
+        if (first == Long.MAX_VALUE) {
+            return use;
+        }
+        double unused = 0;
+        for (long second = 0; second < (end - begin) / 1000; second++) {
+            unused += Math.max(0, limitPerSecond - perSecond.getOrDefault(second, 0)) / limitPerSecond;
+        }
+        use.put("firstCallSeconds", round((first - begin) / 1000.0));
+        use.put("lastCallSeconds", round((last - begin) / 1000.0));
+        use.put("lastCallToLastDoneSeconds", round((end - last) / 1000.0));
+        use.put("unusedBudgetSeconds", round(unused));
+        List<Integer> perTen = new ArrayList<>();
+        perSecond.forEach((second, n) -> {
+            while (perTen.size() <= second / 10) {
+                perTen.add(0);
+            }
+            perTen.set((int) (second / 10), perTen.get((int) (second / 10)) + n);
+        });
+        use.put("callsPer10Seconds", perTen);
+        return use;
     }
 
     private static Map<String, String> appSettings(KafkaBrokerProcess kafka, SandboxProcess sandbox, TestShare share) {

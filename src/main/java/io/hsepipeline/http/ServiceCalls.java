@@ -47,7 +47,7 @@ public class ServiceCalls {
         if (exchange.getVariable("httpHeaders") instanceof Map<?, ?> headers) {
             headers.forEach((name, value) -> message.setHeader(name.toString(), value));
         }
-        budget.take(service);
+        budget.take(service, exchange);
         provider(tokenProvider).authorize(exchange);
     }
 

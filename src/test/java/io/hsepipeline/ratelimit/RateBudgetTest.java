@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
@@ -26,6 +35,39 @@ class RateBudgetTest {
     }
 
     @Test
+    void waitingCallersFromTheFirstRoutesGoAheadOfEarlierArrivals() throws Exception {
+        RateBudget budget = new RateBudget(new MockEnvironment()
+                .withProperty("hse.hypatos.rate-limit", "4")
+                .withProperty("hse.hypatos.rate-window-seconds", "1")
+                .withProperty("hse.rate-budget.first-routes", "hsegenius-upload,extract-poll"));
+        assertThat(budget.rank("hsegenius-upload")).isZero();
+        assertThat(budget.rank("extract-poll")).isEqualTo(1);
+        assertThat(budget.rank("extract")).isEqualTo(2);
+        assertThat(budget.rank(null)).isEqualTo(2);
+        List<String> routes = List.of("extract", "extract", "extract", "extract-poll", "hsegenius-upload");
+        List<Exchange> exchanges = routes.stream().map(RateBudgetTest::exchangeFrom).toList();
+        // this slot is taken now: the callers below all queue (20 ms apart) for the next ones, 255 ms apart
+        budget.take("hypatos");
+        List<String> order = new CopyOnWriteArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(routes.size());
+        try {
+            // three new uploads queue first, then a poll and a transfer arrive
+            for (Exchange exchange : exchanges) {
+                callers.submit(() -> {
+                    budget.take("hypatos", exchange);
+                    order.add(exchange.getFromRouteId());
+                });
+                Thread.sleep(20);
+            }
+            callers.shutdown();
+            assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(order).containsExactly("hsegenius-upload", "extract-poll", "extract", "extract", "extract");
+    }
+
+    @Test
     void aServiceWithoutALimitIsNeverWaitedFor() {
         RateBudget budget = new RateBudget(new MockEnvironment());
         assertThat(budget.perSecond("hsegenius")).isZero();
@@ -43,6 +85,24 @@ class RateBudgetTest {
         long start = System.nanoTime();
         budget.take("qehs");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    }
+
+    private static Exchange exchangeFrom(String routeId) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getExchangeExtension().setFromRouteId(routeId);
+        return exchange;
+    }
+
+    @Test
+    void aSpentWindowWhoseResetIsRoundedUpToSecondsHoldsOnlyTheSecondsThatAreSure() {
+        Instant now = Instant.now();
+        // "1": the reset is somewhere in the next second, mostly at once: no hold (a 429 would still hold)
+        assertThat(RateBudget.spentUntil("1")).isNull();
+        assertThat(RateBudget.spentUntil("3")).isBetween(now.plusMillis(1900), now.plusSeconds(3));
+        // a Unix time is exact: held until then
+        assertThat(RateBudget.spentUntil(String.valueOf(now.getEpochSecond() + 30)))
+                .isBetween(now.plusSeconds(28), now.plusSeconds(31));
+        assertThat(RateBudget.spentUntil(null)).isNull();
     }
 
     @Test
