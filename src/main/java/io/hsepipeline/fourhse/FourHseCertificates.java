@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
@@ -99,31 +98,6 @@ public class FourHseCertificates {
         input.put("folder", target);
         input.put("certificate", certificate);
         return json.valueToTree(input);
-    }
-
-    /** Returns when 4HSE refused a create because one of the fields is taken already; else throws the failure on. */
-    public void requireTaken(Exception failure, String fields) throws Exception {
-        if (!alreadyTaken(failure, fields)) {
-            throw failure;
-        }
-    }
-
-    /** 4HSE's answer to a create whose unique key was already taken: Yii2's 422 on one of these fields. */
-    private boolean alreadyTaken(Exception failure, String fields) {
-        if (!(failure instanceof HttpOperationFailedException http) || http.getStatusCode() != 422) {
-            return false;
-        }
-        try {
-            for (JsonNode error : json.readTree(http.getResponseBody())) {
-                if (List.of(fields.split(",")).contains(error.path("field").asText())
-                        && error.path("message").asText().contains("already been taken")) {
-                    return true;
-                }
-            }
-        } catch (IOException notJson) {
-            return false;
-        }
-        return false;
     }
 
     /** A certificate found under our id must be the one an earlier attempt made for this record. */
