@@ -285,6 +285,45 @@ class StageRoutesTest {
         assertThat(deliveries.isDelivered("fourhse", delivery.record())).isFalse();
     }
 
+    @Test
+    void noProjectOfTheConfiguredNameIsADeadLetterSayingSo() throws Exception {
+        projectLookUpAnswers("[]");
+        deadLetters.expectedHeaderReceived("hse_reason", "project-not-found");
+        deadLetters.expectedHeaderReceived("hse_detail",
+                "4HSE project 'Safety' not found (no active safety project of that name)");
+        deadLetters.expectedHeaderReceived("hse_action", "Set FOURHSE_PROJECT_NAME to the exact name of one active "
+                + "safety project the 4HSE user can see, then replay the dead letter.");
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(camel.getVariable("fourhseProject")).isNull();
+    }
+
+    @Test
+    void twoProjectsOfTheConfiguredNameAreADeadLetterSayingItIsAmbiguous() throws Exception {
+        projectLookUpAnswers("[{\"project_id\":\"project-1\"},{\"project_id\":\"project-2\"}]");
+        deadLetters.expectedHeaderReceived("hse_reason", "project-ambiguous");
+        deadLetters.expectedHeaderReceived("hse_detail", "4HSE project name 'Safety' is ambiguous: 2 active safety projects");
+        deadLetters.expectedHeaderReceived("hse_action", "Set FOURHSE_PROJECT_NAME to the exact name of one active "
+                + "safety project the 4HSE user can see, then replay the dead letter.");
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(camel.getVariable("fourhseProject")).isNull();
+    }
+
+    /** A new record through the 4HSE route whose project look-up answers {@code projects}; nothing else is called. */
+    private void projectLookUpAnswers(String projects) throws Exception {
+        String documentId = randomDocumentId();
+        received(documentId);
+        fourhse.expectedMessageCount(1);
+        fourhse.whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(JSON.readTree(projects)));
+        deliveryDone.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_stage", "fourhse");
+        deadLetters.expectedHeaderReceived("hse_service", "fourhse");
+        producer.sendBody("direct:fourhse-in", validatedRecord("hsegenius-" + documentId.substring(0, 8), documentId));
+        fourhse.assertIsSatisfied();
+    }
+
     private record Delivery(List<String> calls, ValidatedRecord record) {
     }
 
