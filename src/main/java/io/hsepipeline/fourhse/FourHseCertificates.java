@@ -5,9 +5,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
@@ -24,7 +22,7 @@ import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.share.PipelineSettings.FourhseTarget;
 
 /**
- * The steps of routes/50-fourhse.camel.yaml for one validated record: the project found by name, a certificate
+ * The steps of routes/50-fourhse.camel.yaml for one validated record: a certificate
  * whose id is the UUIDv5 of the record id, its action link, and the PDF attached, each with an id derived from
  * the record so that a repeated call meets what an earlier attempt made.
  */
@@ -41,24 +39,6 @@ public class FourHseCertificates {
         this.settings = settings;
         this.deliveries = deliveries;
         this.json = json;
-    }
-
-    /**
-     * The id of the one active safety project of the configured name, from the index answer
-     * (routes/mappings/fourhse-project-query.jsonata); none or several is a failure users must fix.
-     */
-    public String project(JsonNode answer) {
-        List<JsonNode> found = new ArrayList<>();
-        answer.forEach(found::add);
-        if (found.size() != 1) {
-            String detail = found.isEmpty()
-                    ? "4HSE project '" + projectName() + "' not found (no active safety project of that name)"
-                    : "4HSE project name '" + projectName() + "' is ambiguous: " + found.size() + " active safety projects";
-            throw new ServiceFailure(SERVICE, found.isEmpty() ? "project-not-found" : "project-ambiguous", detail,
-                    "Set FOURHSE_PROJECT_NAME to the exact name of one active safety project the 4HSE user can see, "
-                            + "then replay the dead letter.");
-        }
-        return found.get(0).path("project_id").asText();
     }
 
     /**
@@ -156,10 +136,6 @@ public class FourHseCertificates {
             case "MONTH" -> released.plusMonths(settings.validity());
             default -> released.plusYears(settings.validity());
         };
-    }
-
-    private String projectName() {
-        return settings.projectName() == null ? "" : settings.projectName();
     }
 
     private static String safeFileName(String name) {
