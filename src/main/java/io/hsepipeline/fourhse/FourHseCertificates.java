@@ -80,17 +80,6 @@ public class FourHseCertificates {
         return json.valueToTree(input);
     }
 
-    /** A certificate found under our id must be the one an earlier attempt made for this record. */
-    public void confirmOwn(ValidatedRecord record, FourHseDelivery delivery, JsonNode certificate) {
-        boolean ours = delivery.tenantId().equals(certificate.path("tenant_id").asText())
-                && record.recordId().equals(certificate.path("data").path("recordId").asText());
-        if (!ours) {
-            throw new ServiceFailure(SERVICE, "certificate-id-taken", "4HSE already holds certificate "
-                    + delivery.certificateId() + " but it was not made for record " + record.recordId() + " in project "
-                    + delivery.tenantId(), "Ask 4HSE who created that certificate; the id is derived from the record id.");
-        }
-    }
-
     /** The source PDF as 4HSE's multipart attachment, replacing what an interrupted attempt may have left. */
     public HttpEntity attachmentForm(ValidatedRecord record, FourHseDelivery delivery) throws IOException {
         String path = delivery.attachmentPath();

@@ -286,6 +286,35 @@ class StageRoutesTest {
     }
 
     @Test
+    void aCertificateUnderOurIdMadeForAnotherRecordIsADeadLetterNotAdopted() throws Exception {
+        String documentId = randomDocumentId();
+        String recordId = "hsegenius-" + documentId.substring(0, 8);
+        received(documentId);
+        fourhse.whenAnyExchangeReceived(exchange -> {
+            String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
+            switch (call.replaceAll("/view/.*", "/view/")) {
+                case "POST /v2/project/index" -> exchange.getMessage().setBody(JSON.readTree("[{\"project_id\":\"project-1\"}]"));
+                case "POST /v2/certificate/create" -> throw taken("certificate_id");
+                case "GET /v2/certificate/view/" -> exchange.getMessage().setBody(JSON.readTree(
+                        "{\"tenant_id\":\"project-1\",\"data\":{\"recordId\":\"another-record\"}}"));
+                default -> throw new IllegalStateException("unexpected 4HSE call " + call);
+            }
+        });
+        deliveryDone.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_service", "fourhse");
+        deadLetters.expectedHeaderReceived("hse_reason", "certificate-id-taken");
+        deadLetters.expectedHeaderReceived("hse_detail", "4HSE already holds certificate " + NameBasedIds.of(recordId)
+                + " but it was not made for record " + recordId + " in project project-1");
+        deadLetters.expectedHeaderReceived("hse_action",
+                "Ask 4HSE who created that certificate; the id is derived from the record id.");
+
+        producer.sendBody("direct:fourhse-in", validatedRecord(recordId, documentId));
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+    }
+
+    @Test
     void noProjectOfTheConfiguredNameIsADeadLetterSayingSo() throws Exception {
         projectLookUpAnswers("[]");
         deadLetters.expectedHeaderReceived("hse_reason", "project-not-found");
