@@ -5,12 +5,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.HttpEntity;
 import org.springframework.stereotype.Component;
@@ -25,7 +22,7 @@ import io.hsepipeline.failure.ServiceFailure;
 import io.hsepipeline.share.PipelineSettings.FourhseTarget;
 
 /**
- * The steps of routes/50-fourhse.camel.yaml for one validated record: the project found by name, a certificate
+ * The steps of routes/50-fourhse.camel.yaml for one validated record: a certificate
  * whose id is the UUIDv5 of the record id, its action link, and the PDF attached, each with an id derived from
  * the record so that a repeated call meets what an earlier attempt made.
  */
@@ -42,24 +39,6 @@ public class FourHseCertificates {
         this.settings = settings;
         this.deliveries = deliveries;
         this.json = json;
-    }
-
-    /**
-     * The id of the one active safety project of the configured name, from the index answer
-     * (routes/mappings/fourhse-project-query.jsonata); none or several is a failure users must fix.
-     */
-    public String project(JsonNode answer) {
-        List<JsonNode> found = new ArrayList<>();
-        answer.forEach(found::add);
-        if (found.size() != 1) {
-            String detail = found.isEmpty()
-                    ? "4HSE project '" + projectName() + "' not found (no active safety project of that name)"
-                    : "4HSE project name '" + projectName() + "' is ambiguous: " + found.size() + " active safety projects";
-            throw new ServiceFailure(SERVICE, found.isEmpty() ? "project-not-found" : "project-ambiguous", detail,
-                    "Set FOURHSE_PROJECT_NAME to the exact name of one active safety project the 4HSE user can see, "
-                            + "then replay the dead letter.");
-        }
-        return found.get(0).path("project_id").asText();
     }
 
     /**
@@ -99,42 +78,6 @@ public class FourHseCertificates {
         input.put("folder", target);
         input.put("certificate", certificate);
         return json.valueToTree(input);
-    }
-
-    /** Returns when 4HSE refused a create because one of the fields is taken already; else throws the failure on. */
-    public void requireTaken(Exception failure, String fields) throws Exception {
-        if (!alreadyTaken(failure, fields)) {
-            throw failure;
-        }
-    }
-
-    /** 4HSE's answer to a create whose unique key was already taken: Yii2's 422 on one of these fields. */
-    private boolean alreadyTaken(Exception failure, String fields) {
-        if (!(failure instanceof HttpOperationFailedException http) || http.getStatusCode() != 422) {
-            return false;
-        }
-        try {
-            for (JsonNode error : json.readTree(http.getResponseBody())) {
-                if (List.of(fields.split(",")).contains(error.path("field").asText())
-                        && error.path("message").asText().contains("already been taken")) {
-                    return true;
-                }
-            }
-        } catch (IOException notJson) {
-            return false;
-        }
-        return false;
-    }
-
-    /** A certificate found under our id must be the one an earlier attempt made for this record. */
-    public void confirmOwn(ValidatedRecord record, FourHseDelivery delivery, JsonNode certificate) {
-        boolean ours = delivery.tenantId().equals(certificate.path("tenant_id").asText())
-                && record.recordId().equals(certificate.path("data").path("recordId").asText());
-        if (!ours) {
-            throw new ServiceFailure(SERVICE, "certificate-id-taken", "4HSE already holds certificate "
-                    + delivery.certificateId() + " but it was not made for record " + record.recordId() + " in project "
-                    + delivery.tenantId(), "Ask 4HSE who created that certificate; the id is derived from the record id.");
-        }
     }
 
     /** The source PDF as 4HSE's multipart attachment, replacing what an interrupted attempt may have left. */
@@ -182,10 +125,6 @@ public class FourHseCertificates {
             case "MONTH" -> released.plusMonths(settings.validity());
             default -> released.plusYears(settings.validity());
         };
-    }
-
-    private String projectName() {
-        return settings.projectName() == null ? "" : settings.projectName();
     }
 
     private static String safeFileName(String name) {

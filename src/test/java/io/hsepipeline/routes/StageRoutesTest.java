@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -23,6 +24,9 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -37,6 +41,7 @@ import io.hsepipeline.intake.IntakeService;
 import io.hsepipeline.records.ReceivedDocument;
 import io.hsepipeline.journal.DocumentJournal;
 import io.hsepipeline.failure.ServiceFailure;
+import io.hsepipeline.records.ValidatedRecord;
 import io.hsepipeline.testing.TestPdfs;
 import io.hsepipeline.testing.TestShare;
 
@@ -117,6 +122,8 @@ class StageRoutesTest {
         qehsSend = camel.getEndpoint("mock:qehs-send", MockEndpoint.class);
         qehsSendAgain = camel.getEndpoint("mock:qehs-send-again", MockEndpoint.class);
         MockEndpoint.resetMocks(camel);
+        // each test starts with the 4HSE project unknown, so the route looks it up whichever test runs first
+        camel.setVariable("fourhseProject", null);
     }
 
     @Test
@@ -227,6 +234,153 @@ class StageRoutesTest {
 
         MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
         assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isFalse();
+    }
+
+    /** The three creates that may meet what a lost attempt made, and the fields whose "taken" proves it. */
+    static Stream<Arguments> takenFields() {
+        return Stream.of(
+                Arguments.of("POST /v2/certificate/create", "certificate_id"),
+                Arguments.of("POST /v2/certificate-action/create", "certificate_id"),
+                Arguments.of("POST /v2/certificate-action/create", "certificate_action_id"),
+                Arguments.of("POST /v2/entity-attachment/create", "entity_attachment_id"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("takenFields")
+    void aCreateRefusedAsAlreadyTakenOnItsKeyIsDone(String create, String field) throws Exception {
+        // as Yii2 words it, and pretty-printed: the route's test must not depend on the spacing
+        String taken = "[\n  {\n    \"field\" : \"" + field + "\",\n    \"message\" : \"ID \\\"x\\\" has already been taken.\"\n  }\n]";
+        deliveryDone.expectedMessageCount(1);
+        deadLetters.expectedMessageCount(0);
+        Delivery delivery = deliveryRefusingOnce(create, taken);
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(delivery.calls()).contains(create).endsWith("POST /v2/entity-attachment/create");
+        assertThat(deliveries.isDelivered("fourhse", delivery.record())).isTrue();
+    }
+
+    /** Each create's refusals that prove nothing: "taken" on another field, another message on its key. */
+    static Stream<Arguments> otherRefusals() {
+        return Stream.of(
+                Arguments.of("POST /v2/certificate/create", "resource_id", "Resource ID has already been taken."),
+                Arguments.of("POST /v2/certificate/create", "certificate_id", "Certificate ID is invalid."),
+                Arguments.of("POST /v2/certificate-action/create", "action_id", "Action ID has already been taken."),
+                Arguments.of("POST /v2/certificate-action/create", "certificate_action_id", "Action ID is invalid."),
+                Arguments.of("POST /v2/entity-attachment/create", "certificate_id", "Certificate ID has already been taken."),
+                Arguments.of("POST /v2/entity-attachment/create", "entity_attachment_id", "Entity Attachment ID is invalid."));
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherRefusals")
+    void aCreateRefusedOtherwiseIsADeadLetter(String create, String field, String message) throws Exception {
+        deliveryDone.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_stage", "fourhse");
+        deadLetters.expectedHeaderReceived("hse_reason", "http-422");
+        Delivery delivery = deliveryRefusingOnce(create, "[{\"field\":\"" + field + "\",\"message\":\"" + message + "\"}]");
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(delivery.calls()).endsWith(create).doesNotContain("GET /v2/certificate/view/" + NameBasedIds.of(delivery.record().recordId()));
+        assertThat(deliveries.isDelivered("fourhse", delivery.record())).isFalse();
+    }
+
+    @Test
+    void aCertificateUnderOurIdMadeForAnotherRecordIsADeadLetterNotAdopted() throws Exception {
+        String documentId = randomDocumentId();
+        String recordId = "hsegenius-" + documentId.substring(0, 8);
+        received(documentId);
+        fourhse.whenAnyExchangeReceived(exchange -> {
+            String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
+            switch (call.replaceAll("/view/.*", "/view/")) {
+                case "POST /v2/project/index" -> exchange.getMessage().setBody(JSON.readTree("[{\"project_id\":\"project-1\"}]"));
+                case "POST /v2/certificate/create" -> throw taken("certificate_id");
+                case "GET /v2/certificate/view/" -> exchange.getMessage().setBody(JSON.readTree(
+                        "{\"tenant_id\":\"project-1\",\"data\":{\"recordId\":\"another-record\"}}"));
+                default -> throw new IllegalStateException("unexpected 4HSE call " + call);
+            }
+        });
+        deliveryDone.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_service", "fourhse");
+        deadLetters.expectedHeaderReceived("hse_reason", "certificate-id-taken");
+        deadLetters.expectedHeaderReceived("hse_detail", "4HSE already holds certificate " + NameBasedIds.of(recordId)
+                + " but it was not made for record " + recordId + " in project project-1");
+        deadLetters.expectedHeaderReceived("hse_action",
+                "Ask 4HSE who created that certificate; the id is derived from the record id.");
+
+        producer.sendBody("direct:fourhse-in", validatedRecord(recordId, documentId));
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+    }
+
+    @Test
+    void noProjectOfTheConfiguredNameIsADeadLetterSayingSo() throws Exception {
+        projectLookUpAnswers("[]");
+        deadLetters.expectedHeaderReceived("hse_reason", "project-not-found");
+        deadLetters.expectedHeaderReceived("hse_detail",
+                "4HSE project 'Safety' not found (no active safety project of that name)");
+        deadLetters.expectedHeaderReceived("hse_action", "Set FOURHSE_PROJECT_NAME to the exact name of one active "
+                + "safety project the 4HSE user can see, then replay the dead letter.");
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(camel.getVariable("fourhseProject")).isNull();
+    }
+
+    @Test
+    void twoProjectsOfTheConfiguredNameAreADeadLetterSayingItIsAmbiguous() throws Exception {
+        projectLookUpAnswers("[{\"project_id\":\"project-1\"},{\"project_id\":\"project-2\"}]");
+        deadLetters.expectedHeaderReceived("hse_reason", "project-ambiguous");
+        deadLetters.expectedHeaderReceived("hse_detail", "4HSE project name 'Safety' is ambiguous: 2 active safety projects");
+        deadLetters.expectedHeaderReceived("hse_action", "Set FOURHSE_PROJECT_NAME to the exact name of one active "
+                + "safety project the 4HSE user can see, then replay the dead letter.");
+
+        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
+        assertThat(camel.getVariable("fourhseProject")).isNull();
+    }
+
+    /** A new record through the 4HSE route whose project look-up answers {@code projects}; nothing else is called. */
+    private void projectLookUpAnswers(String projects) throws Exception {
+        String documentId = randomDocumentId();
+        received(documentId);
+        fourhse.expectedMessageCount(1);
+        fourhse.whenAnyExchangeReceived(exchange -> exchange.getMessage().setBody(JSON.readTree(projects)));
+        deliveryDone.expectedMessageCount(0);
+        deadLetters.expectedMessageCount(1);
+        deadLetters.expectedHeaderReceived("hse_stage", "fourhse");
+        deadLetters.expectedHeaderReceived("hse_service", "fourhse");
+        producer.sendBody("direct:fourhse-in", validatedRecord("hsegenius-" + documentId.substring(0, 8), documentId));
+        fourhse.assertIsSatisfied();
+    }
+
+    private record Delivery(List<String> calls, ValidatedRecord record) {
+    }
+
+    /**
+     * A new record through the 4HSE route, 4HSE answering every call but refusing {@code refused} with a 422 and
+     * {@code answer}; a certificate looked up is the record's own.
+     */
+    private Delivery deliveryRefusingOnce(String refused, String answer) throws Exception {
+        String documentId = randomDocumentId();
+        String recordId = "hsegenius-" + documentId.substring(0, 8);
+        received(documentId);
+        List<String> calls = new ArrayList<>();
+        fourhse.whenAnyExchangeReceived(exchange -> {
+            String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
+            calls.add(call);
+            if (call.equals(refused)) {
+                throw new HttpOperationFailedException("http://4hse" + exchange.getVariable("httpPath"), 422,
+                        "Unprocessable", null, Map.of(), answer);
+            }
+            exchange.getMessage().setBody(switch (call.replaceAll("/view/.*", "/view/")) {
+                case "POST /v2/project/index" -> JSON.readTree("[{\"project_id\":\"project-1\"}]");
+                case "GET /v2/certificate/view/" -> JSON.readTree(
+                        "{\"tenant_id\":\"project-1\",\"data\":{\"recordId\":\"" + recordId + "\"}}");
+                default -> JSON.readTree("{}");
+            });
+        });
+        String value = validatedRecord(recordId, documentId);
+        producer.sendBody("direct:fourhse-in", value);
+        return new Delivery(calls, deliveries.read(value));
     }
 
     @Test
