@@ -111,6 +111,11 @@ public class RateBudget {
         }
     }
 
+    /** The callers waiting for the service's budget right now. */
+    int waiting(String service) {
+        return bucket(service).waiting();
+    }
+
     /** The requests a second this replica may send to the service; 0 when the service has no limit set. */
     public double perSecond(String service) {
         return bucket(service).perSecond;
@@ -201,6 +206,15 @@ public class RateBudget {
                     turn.signalAll();
                     Thread.currentThread().interrupt();
                 }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        int waiting() {
+            lock.lock();
+            try {
+                return waiting.size();
             } finally {
                 lock.unlock();
             }

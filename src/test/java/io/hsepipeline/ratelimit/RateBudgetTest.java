@@ -1,6 +1,7 @@
 package io.hsepipeline.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,19 +47,24 @@ class RateBudgetTest {
         assertThat(budget.rank(null)).isEqualTo(2);
         List<String> routes = List.of("extract", "extract", "extract", "extract-poll", "hsegenius-upload");
         List<Exchange> exchanges = routes.stream().map(RateBudgetTest::exchangeFrom).toList();
-        // this slot is taken now: the callers below all queue (20 ms apart) for the next ones, 255 ms apart
+        // this slot is taken now, and the service holds the rest for a while: the callers below all queue, each
+        // one in before the next arrives, however busy the machine, and none is served until every one waits
         budget.take("hypatos");
+        budget.holdFor("hypatos", Duration.ofSeconds(1));
         List<String> order = new CopyOnWriteArrayList<>();
         ExecutorService callers = Executors.newFixedThreadPool(routes.size());
         try {
             // three new uploads queue first, then a poll and a transfer arrive
-            for (Exchange exchange : exchanges) {
+            for (int i = 0; i < exchanges.size(); i++) {
+                Exchange exchange = exchanges.get(i);
                 callers.submit(() -> {
                     budget.take("hypatos", exchange);
                     order.add(exchange.getFromRouteId());
                 });
-                Thread.sleep(20);
+                int queued = i + 1;
+                await().atMost(Duration.ofSeconds(5)).until(() -> budget.waiting("hypatos") == queued);
             }
+            assertThat(order).isEmpty();
             callers.shutdown();
             assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         } finally {
