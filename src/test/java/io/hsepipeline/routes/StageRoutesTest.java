@@ -211,31 +211,6 @@ class StageRoutesTest {
         assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isTrue();
     }
 
-    @Test
-    void anotherRefusalOfACreateIsADeadLetterWithFourHseAnswer() throws Exception {
-        String documentId = randomDocumentId();
-        String recordId = "hsegenius-" + documentId.substring(0, 8);
-        received(documentId);
-        fourhse.whenAnyExchangeReceived(exchange -> {
-            String call = exchange.getVariable("httpMethod") + " " + exchange.getVariable("httpPath");
-            if (call.equals("POST /v2/project/index")) {
-                exchange.getMessage().setBody(JSON.readTree("[{\"project_id\":\"project-1\"}]"));
-            } else {
-                throw new HttpOperationFailedException("http://4hse" + exchange.getVariable("httpPath"), 422,
-                        "Unprocessable", null, Map.of(), "[{\"field\":\"resource_id\",\"message\":\"Resource is invalid.\"}]");
-            }
-        });
-        deliveryDone.expectedMessageCount(0);
-        deadLetters.expectedMessageCount(1);
-        deadLetters.expectedHeaderReceived("hse_stage", "fourhse");
-        deadLetters.expectedHeaderReceived("hse_reason", "http-422");
-
-        producer.sendBody("direct:fourhse-in", validatedRecord(recordId, documentId));
-
-        MockEndpoint.assertIsSatisfied(deliveryDone, deadLetters);
-        assertThat(deliveries.isDelivered("fourhse", deliveries.read(validatedRecord(recordId, documentId)))).isFalse();
-    }
-
     /** The three creates that may meet what a lost attempt made, and the fields whose "taken" proves it. */
     static Stream<Arguments> takenFields() {
         return Stream.of(
@@ -259,9 +234,10 @@ class StageRoutesTest {
         assertThat(deliveries.isDelivered("fourhse", delivery.record())).isTrue();
     }
 
-    /** Each create's refusals that prove nothing: "taken" on another field, another message on its key. */
+    /** Each create's refusals that prove nothing: any other 422, "taken" on another field, another message on its key. */
     static Stream<Arguments> otherRefusals() {
         return Stream.of(
+                Arguments.of("POST /v2/certificate/create", "resource_id", "Resource is invalid."),
                 Arguments.of("POST /v2/certificate/create", "resource_id", "Resource ID has already been taken."),
                 Arguments.of("POST /v2/certificate/create", "certificate_id", "Certificate ID is invalid."),
                 Arguments.of("POST /v2/certificate-action/create", "action_id", "Action ID has already been taken."),
