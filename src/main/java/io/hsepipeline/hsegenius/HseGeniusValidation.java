@@ -131,12 +131,13 @@ public class HseGeniusValidation {
      * both lists hold only the document's records (own); History's filter is one the live Swagger declares (the
      * query parameters of GET /api/files/imported/, null while unread: then the document waits and nothing is
      * checked further); with neither parsed nor validated records and nothing published, parsing has not taken
-     * longer than the parse wait.
+     * longer than the parse wait. Judged on the document's standing as this run read it (its upload, History
+     * request, whether records were published), not on the journal read again.
      */
-    public void check(String documentId, JsonNode parsed, JsonNode validated, List<String> declared) {
-        own(documentId, parsed, HseGeniusSwagger.IMPORTED);
-        own(documentId, validated, HseGeniusSwagger.HP_FINDER);
-        if (history(documentId) != null) {
+    public void check(Standing document, JsonNode parsed, JsonNode validated, List<String> declared) {
+        own(document.uploadId(), parsed, HseGeniusSwagger.IMPORTED);
+        own(document.uploadId(), validated, HseGeniusSwagger.HP_FINDER);
+        if (document.history() != null) {
             if (declared == null) {
                 // History's filter cannot be verified before HSE Genius's Swagger has been read: the document waits
                 return;
@@ -148,10 +149,10 @@ public class HseGeniusValidation {
                         "filter by upload of the History body");
             }
         }
-        if (listed(parsed) || listed(validated) || !progress(documentId).published().isEmpty()) {
+        if (listed(parsed) || listed(validated) || document.published()) {
             return;
         }
-        HseGeniusUpload upload = uploads.upload(documentId);
+        HseGeniusUpload upload = uploads.upload(document.documentId());
         if (upload.uploadedAt() != null
                 && Instant.parse(upload.uploadedAt()).plus(parseMaxWait).isBefore(Instant.now())) {
             throw new ServiceFailure(HseGeniusAuth.SERVICE, "timeout", "HSE Genius has not parsed upload "
@@ -165,21 +166,15 @@ public class HseGeniusValidation {
         return records.isArray() && !records.isEmpty();
     }
 
-    /** The query string of a list that selects the document's upload. */
-    private String uploadQuery(String documentId) {
-        return names.uploadQuery(uploadId(documentId));
-    }
-
     /**
      * Guard on every list the pipeline acts on: each record must name the document's upload in its own field
      * (HSEGENIUS_RECORD_UPLOAD_FIELD). A record of another upload means HSE Genius ignored the filter, and then
      * nothing of the list may be used: the document fails as filter-not-honoured before anything is done with it.
      */
-    private JsonNode own(String documentId, JsonNode records, String list) {
+    private JsonNode own(String uploadId, JsonNode records, String list) {
         if (!records.isArray()) {
             return records;
         }
-        String uploadId = uploadId(documentId);
         List<String> foreign = new ArrayList<>();
         List<String> unmarked = new ArrayList<>();
         for (JsonNode record : records) {
@@ -191,12 +186,12 @@ public class HseGeniusValidation {
             }
         }
         if (!unmarked.isEmpty()) {
-            throw filterNotHonoured("GET " + list + "?" + uploadQuery(documentId) + " answered records without a field '"
+            throw filterNotHonoured("GET " + list + "?" + names.uploadQuery(uploadId) + " answered records without a field '"
                     + names.recordUploadField() + "' (records " + unmarked + "), so none can be told to be this"
                     + " document's", HseGeniusNames.RECORD_UPLOAD_FIELD, "field of a listed record that holds its upload's id");
         }
         if (!foreign.isEmpty()) {
-            throw filterNotHonoured("GET " + list + "?" + uploadQuery(documentId) + " answered " + foreign.size()
+            throw filterNotHonoured("GET " + list + "?" + names.uploadQuery(uploadId) + " answered " + foreign.size()
                     + " records of other uploads than " + uploadId + ": " + foreign + "; HSE Genius ignored the filter '"
                     + names.uploadFilter() + "'", HseGeniusNames.UPLOAD_FILTER, "query filter by upload of " + list);
         }
@@ -244,10 +239,10 @@ public class HseGeniusValidation {
      * After validate: its answer named only selected records (requireSelected), and HP Finder, read again (hpFinder),
      * lists only the document's records (own), else the document fails before anything is published.
      */
-    public void requireValidated(String documentId, JsonNode selection, JsonNode answer, JsonNode hpFinder,
+    public void requireValidated(Standing document, JsonNode selection, JsonNode answer, JsonNode hpFinder,
                                  List<String> declared) {
         requireSelected(selection, answer, "POST /api/files/imported/validate/", declared);
-        own(documentId, hpFinder, HseGeniusSwagger.HP_FINDER);
+        own(document.uploadId(), hpFinder, HseGeniusSwagger.HP_FINDER);
     }
 
     /**
