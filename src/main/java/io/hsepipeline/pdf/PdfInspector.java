@@ -49,8 +49,7 @@ public class PdfInspector {
     private static final byte[] PDF_END = "%%EOF".getBytes();
     // PDF readers look for the end marker in the last kilobyte; writers may add a line or a little junk after it
     private static final int END_WINDOW = 1024;
-    // a file up to this size is read once, into memory, for every check (header, end, SHA-256, PDFBox); a larger
-    // one is streamed from the file for each, so that a 200 MB PDF is never whole in memory
+    // see Content
     static final int IN_MEMORY_MAX = 2 * 1024 * 1024;
 
     private final Limit limit;
@@ -87,7 +86,7 @@ public class PdfInspector {
         long size;
         String documentId;
         byte[] head;
-        byte[] whole;
+        Content content;
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
@@ -117,13 +116,12 @@ public class PdfInspector {
                         "Split or compress the PDF below " + limit.bytes() + " bytes, or, if " + limit.service()
                                 + " takes larger files, ask an operator to raise " + limit.setting() + ".");
             }
-            whole = size <= IN_MEMORY_MAX ? readWhole(file) : null;
-            head = whole != null ? Arrays.copyOf(whole, Math.min(HEADER_WINDOW, whole.length)) : readHead(file);
-            if (indexOf(head, PDF_MAGIC) == 0 && young
-                    && !(whole != null ? endsWithEof(whole) : endsWithEof(file, size))) {
+            content = Content.of(file, size);
+            head = content.head();
+            if (indexOf(head, PDF_MAGIC) == 0 && young && !content.endsWithEof()) {
                 return PdfCheck.later(size, "no %%EOF yet: still being written");
             }
-            documentId = whole != null ? sha256(whole) : sha256(file);
+            documentId = content.sha256();
         } catch (NoSuchFileException e) {
             return PdfCheck.disappeared();
         } catch (IOException e) {
@@ -141,10 +139,7 @@ public class PdfInspector {
                             + " so it was sent nowhere.",
                     "Open it in a PDF viewer, save or print it as a new PDF, and drop that copy.");
         }
-        try (PDDocument pdf = whole != null
-                ? Loader.loadPDF(whole, "", null, null, IOUtils.createTempFileOnlyStreamCache())
-                : Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
-                IOUtils.createTempFileOnlyStreamCache())) {
+        try (PDDocument pdf = content.load()) {
             int pages = pdf.getNumberOfPages();
             if (pages < 1) {
                 return refuse(documentId, size, "no-pages", "The PDF opens but has no pages.",
@@ -159,37 +154,10 @@ public class PdfInspector {
                 return PdfCheck.disappeared();
             }
             return refuse(documentId, size, "damaged", "The PDF cannot be opened: " + describe(e).replaceAll("\\.+$", "")
-                            + ((whole != null ? endsWithEof(whole) : endsWithEofQuietly(file, size)) ? ""
+                            + (content.endsWithEofQuietly() ? ""
                             : ". It does not end with %%EOF: the copy was"
                             + " probably cut short."),
                     "Open it in a PDF viewer; if it fails there too, get a new copy from the sender.");
-        }
-    }
-
-    /** Whether the PDF end marker is in the file's last kilobyte. */
-    private static boolean endsWithEof(Path file, long size) throws IOException {
-        int window = (int) Math.min(END_WINDOW, size);
-        ByteBuffer tail = ByteBuffer.allocate(window);
-        try (SeekableByteChannel channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
-            channel.position(size - window);
-            while (tail.hasRemaining() && channel.read(tail) >= 0) {
-                // read the whole window
-            }
-        }
-        return indexOf(tail.array(), PDF_END) >= 0;
-    }
-
-    /** Whether the PDF end marker is in the last kilobyte of content read whole. */
-    private static boolean endsWithEof(byte[] whole) {
-        int window = Math.min(END_WINDOW, whole.length);
-        return indexOf(Arrays.copyOfRange(whole, whole.length - window, whole.length), PDF_END) >= 0;
-    }
-
-    private static boolean endsWithEofQuietly(Path file, long size) {
-        try {
-            return endsWithEof(file, size);
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -202,31 +170,6 @@ public class PdfInspector {
 
     private static PdfCheck refuse(String documentId, long size, String reason, String detail, String action) {
         return new PdfCheck(documentId, size, 0, new Rejection(reason, detail, action));
-    }
-
-    private static byte[] readHead(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readNBytes(HEADER_WINDOW);
-        }
-    }
-
-    /** A small file's content, read once (a file that grows meanwhile is caught by intake's second look). */
-    private static byte[] readWhole(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readNBytes(IN_MEMORY_MAX + 1);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String sha256(byte[] content) {
-        return HexFormat.of().formatHex(sha256().digest(content));
     }
 
     private static MessageDigest sha256() {
@@ -255,5 +198,104 @@ public class PdfInspector {
             return "permission denied";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * The file's bytes as the checks read them (header, end, SHA-256, PDFBox): a file up to IN_MEMORY_MAX is read
+     * once, into memory, for all of them; a larger one is read from the file for each, so that a 200 MB PDF is
+     * never whole in memory.
+     */
+    private sealed interface Content {
+
+        static Content of(Path file, long size) throws IOException {
+            if (size > IN_MEMORY_MAX) {
+                return new OnFile(file, size);
+            }
+            // a file that grows meanwhile is caught by intake's second look
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                return new InMemory(in.readNBytes(IN_MEMORY_MAX + 1));
+            }
+        }
+
+        /** The first kilobyte, where PDF readers accept the header. */
+        byte[] head() throws IOException;
+
+        /** Whether the PDF end marker is in the last kilobyte. */
+        boolean endsWithEof() throws IOException;
+
+        String sha256() throws IOException;
+
+        PDDocument load() throws IOException;
+
+        /** endsWithEof, false when the file cannot be read (said of a PDF that did not open). */
+        default boolean endsWithEofQuietly() {
+            try {
+                return endsWithEof();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    private record InMemory(byte[] bytes) implements Content {
+
+        @Override
+        public byte[] head() {
+            return Arrays.copyOf(bytes, Math.min(HEADER_WINDOW, bytes.length));
+        }
+
+        @Override
+        public boolean endsWithEof() {
+            int window = Math.min(END_WINDOW, bytes.length);
+            return indexOf(Arrays.copyOfRange(bytes, bytes.length - window, bytes.length), PDF_END) >= 0;
+        }
+
+        @Override
+        public String sha256() {
+            return HexFormat.of().formatHex(PdfInspector.sha256().digest(bytes));
+        }
+
+        @Override
+        public PDDocument load() throws IOException {
+            return Loader.loadPDF(bytes, "", null, null, IOUtils.createTempFileOnlyStreamCache());
+        }
+    }
+
+    private record OnFile(Path file, long size) implements Content {
+
+        @Override
+        public byte[] head() throws IOException {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                return in.readNBytes(HEADER_WINDOW);
+            }
+        }
+
+        @Override
+        public boolean endsWithEof() throws IOException {
+            int window = (int) Math.min(END_WINDOW, size);
+            ByteBuffer tail = ByteBuffer.allocate(window);
+            try (SeekableByteChannel channel = Files.newByteChannel(file, LinkOption.NOFOLLOW_LINKS)) {
+                channel.position(size - window);
+                while (tail.hasRemaining() && channel.read(tail) >= 0) {
+                    // read the whole window
+                }
+            }
+            return indexOf(tail.array(), PDF_END) >= 0;
+        }
+
+        @Override
+        public String sha256() throws IOException {
+            MessageDigest digest = PdfInspector.sha256();
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), digest)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        @Override
+        public PDDocument load() throws IOException {
+            return Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
+                    IOUtils.createTempFileOnlyStreamCache());
+        }
     }
 }
