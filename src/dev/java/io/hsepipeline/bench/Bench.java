@@ -121,7 +121,7 @@ public final class Bench {
      */
     private Map<String, Object> throughput(String name, int docs, boolean naive) throws IOException {
         Map<String, String> sandbox = limitsAsIssued();
-        Map<String, String> app = new HashMap<>(Map.of("HSEGENIUS_VALIDATE_CRON", env("BENCH_VALIDATE_CRON", "0/2 * * * * ?")));
+        Map<String, String> app = new HashMap<>(Map.of("HSEGENIUS_VALIDATE_CRON", env("BENCH_VALIDATE_CRON", "* * * * * ?")));
         // the budgets the pipeline keeps, set from the services' limits as an operator sets them from the contracts
         for (String service : List.of("HYPATOS", "QEHS")) {
             app.put(service + "_RATE_LIMIT", sandbox.get("SANDBOX_" + service + "_RATE_LIMIT"));
@@ -260,7 +260,7 @@ public final class Bench {
                 result.put("firstToLastSeconds", (last - first) / 1000.0);
                 result.put("dropToLastSeconds", dropToLast);
                 result.put("filesPerSecond", round(rate));
-                result.put("settleMillis", 2000);
+                result.put("settleMillis", "application default (HSE_INTAKE_SETTLE_MILLIS)");
                 result.put("concurrency", concurrency.isBlank() ? "default" : concurrency);
                 result.put("loadAtEnd", load);
                 result.putAll(producer);

@@ -101,8 +101,8 @@ public class Failures implements Processor {
         if (e instanceof HttpOperationFailedException http) {
             if (http.getStatusCode() == 429 && rateBudget != null) {
                 // the other callers of the service wait too, instead of meeting 429s of their own
-                requestedWait(http.getResponseHeaders()).ifPresent(wait ->
-                        rateBudget.holdFor(exchange.getProperty("hseService", String.class), wait));
+                requestedValue(http.getResponseHeaders()).ifPresent(value ->
+                        rateBudget.refused(exchange.getProperty("hseService", String.class), value));
             }
             requestedWait(http.getResponseHeaders())
                     .filter(wait -> wait.compareTo(minimumWait) >= 0)
@@ -112,15 +112,20 @@ public class Failures implements Processor {
     }
 
     Optional<Duration> requestedWait(Map<String, String> headers) {
+        return requestedValue(headers).flatMap(value -> RetryAfter.parse(value, clock));
+    }
+
+    /** The first header value that states a wait: Retry-After, else a reset header, as the service wrote it. */
+    Optional<String> requestedValue(Map<String, String> headers) {
         if (headers == null) {
             return Optional.empty();
         }
         for (String name : List.of("Retry-After", "x-ratelimit-reset", "X-Rate-Limit-Reset", "RateLimit-Reset")) {
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 if (header.getKey().equalsIgnoreCase(name)) {
-                    Optional<Duration> wait = RetryAfter.parse(firstValue(header.getValue()), clock);
-                    if (wait.isPresent()) {
-                        return wait;
+                    String value = firstValue(header.getValue());
+                    if (RetryAfter.parse(value, clock).isPresent()) {
+                        return Optional.of(value);
                     }
                 }
             }

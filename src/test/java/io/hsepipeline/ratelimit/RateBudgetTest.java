@@ -112,6 +112,32 @@ class RateBudgetTest {
     }
 
     @Test
+    void aRefusalWhoseResetIsRoundedUpToSecondsHoldsTheSureSecondsThenAShortPauseThatGrowsWhenRefusedAgain() {
+        RateBudget budget = new RateBudget(new MockEnvironment()
+                .withProperty("hse.hypatos.rate-limit", "20")
+                .withProperty("hse.hypatos.rate-window-seconds", "1"));
+        Instant now = Instant.now();
+        // "1": the reset is within the next second, mostly at once; two intervals (102 ms at 19.6/s), not 1 s
+        Instant first = budget.heldAfterRefusal("hypatos", "1");
+        assertThat(first).isBetween(now.plusMillis(100), now.plusMillis(400));
+        // refused again within the second: the pause doubles
+        Instant second = budget.heldAfterRefusal("hypatos", "1");
+        assertThat(Duration.between(Instant.now(), second)).isGreaterThan(Duration.between(now, first).plusMillis(50));
+        // "3": the two sure seconds, then the pause (doubled again, never beyond the rounded-up second)
+        Instant third = budget.heldAfterRefusal("hypatos", "3");
+        assertThat(third).isBetween(now.plusMillis(2300), now.plusSeconds(3).plusMillis(200));
+        // a Unix time is exact: held until then
+        Instant unix = budget.heldAfterRefusal("qehs", String.valueOf(now.getEpochSecond() + 30));
+        assertThat(unix).isBetween(now.plusSeconds(28), now.plusSeconds(31));
+        // and the hold reaches callers: the next one waits
+        RateBudget fresh = new RateBudget(new MockEnvironment());
+        fresh.refused("hypatos", "1");
+        long start = System.nanoTime();
+        fresh.take("hypatos");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(80));
+    }
+
+    @Test
     void resetHeadersAreReadInEveryUnitAndCapped() {
         Instant now = Instant.now();
         assertThat(RateBudget.resetInstant("2")).isBetween(now.plusMillis(1500), now.plusSeconds(3));
