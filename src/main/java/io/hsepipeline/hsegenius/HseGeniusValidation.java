@@ -116,6 +116,11 @@ public class HseGeniusValidation {
                 .map(result -> "FAILED".equals(result.get("endedAs"))).orElse(false);
     }
 
+    /** The upload route confirmed right after the upload: the batch has nothing to confirm for this document. */
+    public void uploadConfirmed(String documentId) {
+        confirmed(List.of(documentId));
+    }
+
     public void confirmed(List<String> documentIds) {
         for (String id : documentIds) {
             journal.write(id, HseGeniusUploads.ENTRY, uploads.upload(id).withConfirmed());
