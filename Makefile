@@ -75,7 +75,7 @@ target/tools/kubectl/kubectl:
 	@$@ version --client
 
 dev-classes:
-	$(MVN) -q -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(DEV_CP)
+	$(MVN) -q -DskipTests test-compile dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=$(DEV_CP)
 
 # the application's own dependencies (no test libraries): make bench runs it from jars, as the image does
 runtime-classpath:

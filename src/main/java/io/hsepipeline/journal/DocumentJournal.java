@@ -32,7 +32,9 @@ public class DocumentJournal {
 
     private final ShareFolders share;
     private final Path root;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    // the documents whose entries a thread here changes right now, with how many threads want each: an entry goes
+    // when its last user leaves, so the map holds the documents in work, not every document ever seen
+    private final Map<String, Users> locks = new ConcurrentHashMap<>();
 
     public DocumentJournal(ShareFolders share) {
         this.share = share;
@@ -64,17 +66,40 @@ public class DocumentJournal {
      * Not reentrant across calls for the same document.
      */
     public <T> T exclusively(String documentId, Supplier<T> action) {
-        synchronized (locks.computeIfAbsent(documentId, id -> new Object())) {
-            Path folder = folder(documentId);
-            try {
+        Path folder = folder(documentId);
+        Users users = locks.compute(documentId, (id, current) -> (current == null ? new Users() : current).join());
+        try {
+            synchronized (users) {
                 Files.createDirectories(folder);
                 try (FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
                     return action.get();
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot lock the journal of " + documentId + " in " + folder, e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot lock the journal of " + documentId + " in " + folder, e);
+        } finally {
+            locks.computeIfPresent(documentId, (id, current) -> current.leave() ? null : current);
+        }
+    }
+
+    /** Documents some thread here is in {@link #exclusively} for right now. */
+    int documentsInWork() {
+        return locks.size();
+    }
+
+    /** The monitor of one document's read-modify-writes; its count changes only inside the map's compute. */
+    private static final class Users {
+        private int count;
+
+        Users join() {
+            count++;
+            return this;
+        }
+
+        /** True when the last user left. */
+        boolean leave() {
+            return --count == 0;
         }
     }
 

@@ -38,6 +38,30 @@ class JournalIdempotentRepositoryTest {
     }
 
     @Test
+    void theJournalKeepsALockOnlyForDocumentsInWork() throws Exception {
+        DocumentJournal journal = journal();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String document = String.format("%064x", i % 20);
+                done.add(threads.submit(() -> journal.exclusively(document, () -> {
+                    // inside, this document's lock is there
+                    assertThat(journal.documentsInWork()).isPositive();
+                    return 1;
+                })));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertThat(f.get()).isEqualTo(1);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        // 200 read-modify-writes of 20 documents, four threads at once: nothing kept once they are over
+        assertThat(journal.documentsInWork()).isZero();
+    }
+
+    @Test
     void aRemovedKeyIsNoLongerThereAndRemovingAnAbsentOneChangesNothing() {
         JournalIdempotentRepository repository = repository();
         repository.add(DOCUMENT + "/qehs-r1");
@@ -76,8 +100,12 @@ class JournalIdempotentRepositoryTest {
     }
 
     private JournalIdempotentRepository repository() {
+        return new JournalIdempotentRepository(journal());
+    }
+
+    private DocumentJournal journal() {
         PipelineSettings settings = new PipelineSettings(share, null, null, null,
                 List.of(new PipelineSettings.WatchedFolder("inbox", "inbox", List.of(), null, null, null)));
-        return new JournalIdempotentRepository(new DocumentJournal(new ShareFolders(settings, new ObjectMapper())));
+        return new DocumentJournal(new ShareFolders(settings, new ObjectMapper()));
     }
 }
