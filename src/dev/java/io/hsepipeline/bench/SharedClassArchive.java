@@ -73,7 +73,13 @@ final class SharedClassArchive {
     /** Every application instance the bench starts from now on: from the jars, with the archive when there is one. */
     void applyToAllPipelines() {
         if (classPath != null) {
-            ProcessGroup.launchPipelinesWith(classPath, jvmOptions);
+            // BENCH_APP_JVM_OPTIONS: more options for the application, after the usual ones (e.g. -XX:TieredStopAtLevel=4)
+            List<String> options = new java.util.ArrayList<>(jvmOptions);
+            String more = System.getenv().getOrDefault("BENCH_APP_JVM_OPTIONS", "").trim();
+            if (!more.isEmpty()) {
+                options.addAll(List.of(more.split("\\s+")));
+            }
+            ProcessGroup.launchPipelinesWith(classPath, options);
         }
     }
 
