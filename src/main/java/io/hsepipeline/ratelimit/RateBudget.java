@@ -132,7 +132,7 @@ public class RateBudget {
         Instant until;
         if (value.matches("\\d{1,6}")) {
             long seconds = Math.min(Math.max(Long.parseLong(value), 1), LONGEST_HOLD.toSeconds());
-            until = Instant.now().plusSeconds(seconds - 1).plus(bucket.refusalPause(Duration.ofSeconds(1)));
+            until = Instant.now().plusSeconds(seconds - 1).plus(bucket.refusalPause());
         } else {
             until = resetInstant(value);
         }
@@ -272,15 +272,15 @@ public class RateBudget {
 
         /**
          * The pause after a refusal's sure seconds: two intervals (at least 100 ms) for a refusal out of the blue,
-         * twice the last pause for one within a second of the last, never more than the rounded-up reset.
+         * twice the last pause for one within a second of the last, never more than the second a reset rounds up.
          */
-        Duration refusalPause(Duration roundedUp) {
+        Duration refusalPause() {
             lock.lock();
             try {
                 long now = System.nanoTime();
                 long base = Math.max(TimeUnit.MILLISECONDS.toNanos(100), 2 * intervalNanos);
                 boolean again = lastRefusal != 0 && now - lastRefusal < TimeUnit.SECONDS.toNanos(1);
-                pauseNanos = Math.min(again ? 2 * pauseNanos : base, roundedUp.toNanos());
+                pauseNanos = Math.min(again ? 2 * pauseNanos : base, TimeUnit.SECONDS.toNanos(1));
                 lastRefusal = now;
                 return Duration.ofNanos(pauseNanos);
             } finally {
